@@ -1,0 +1,73 @@
+package health.commonground.conformance;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import health.commonground.fhir.FhirInterceptor;
+import health.commonground.store.SearchParam;
+import health.commonground.store.SearchParamRegistry;
+import java.util.Map;
+import org.hl7.fhir.instance.model.api.IBaseConformance;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceSearchParamComponent;
+import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
+import org.hl7.fhir.r4.model.StructureDefinition;
+import org.springframework.stereotype.Component;
+
+/**
+ * Completes HAPI's generated CapabilityStatement with what it cannot see: the search parameters
+ * the store indexes, the profiles each type supports, and what the server is.
+ */
+@Component
+class CapabilityStatementCustomizer implements FhirInterceptor {
+
+  private static final Map<SearchParam.Kind, SearchParamType> TYPES =
+      Map.of(
+          SearchParam.Kind.TOKEN, SearchParamType.TOKEN,
+          SearchParam.Kind.REFERENCE, SearchParamType.REFERENCE,
+          SearchParam.Kind.STRING, SearchParamType.STRING);
+
+  private final SearchParamRegistry registry;
+  private final ImplementationGuide ig;
+
+  CapabilityStatementCustomizer(SearchParamRegistry registry, ImplementationGuide ig) {
+    this.registry = registry;
+    this.ig = ig;
+  }
+
+  @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
+  public void customize(IBaseConformance generated) {
+    CapabilityStatement statement = (CapabilityStatement) generated;
+    statement.setName("CommonGround");
+    statement.setTitle("Common Ground FHIR API");
+    statement.getSoftware().setName("Common Ground");
+    statement.getImplementation().setDescription(
+        "Client and therapist goals side by side as linked FHIR Goals, with their divergences");
+    statement.addImplementationGuide(ImplementationGuide.CANONICAL + "/ImplementationGuide/commonground");
+    for (CapabilityStatementRestResourceComponent resource :
+        statement.getRestFirstRep().getResource()) {
+      String type = resource.getType();
+      for (SearchParam param : registry.params(type)) {
+        CapabilityStatementRestResourceSearchParamComponent sp = resource.addSearchParam();
+        sp.setName(param.name()).setType(TYPES.get(param.kind())).setDocumentation(param.description());
+        ig.byTypeAndId("SearchParameter", type + "-" + param.name())
+            .ifPresent(r -> sp.setDefinition(((org.hl7.fhir.r4.model.SearchParameter) r).getUrl()));
+      }
+      if (!registry.params(type).isEmpty()) {
+        resource.addSearchParam().setName("_id").setType(SearchParamType.TOKEN);
+        resource.addSearchParam().setName("_lastUpdated").setType(SearchParamType.DATE);
+        resource.setConditionalCreate(true);
+        resource.setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE);
+        resource.setReadHistory(true);
+        resource.setUpdateCreate(true);
+      }
+      for (StructureDefinition profile : ig.ofType(StructureDefinition.class)) {
+        if ("resource".equals(profile.getKind().toCode())
+            && type.equals(profile.getType())
+            && profile.getDerivation() == StructureDefinition.TypeDerivationRule.CONSTRAINT) {
+          resource.addSupportedProfile(profile.getUrl());
+        }
+      }
+    }
+  }
+}

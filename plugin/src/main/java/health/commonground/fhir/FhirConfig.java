@@ -1,0 +1,55 @@
+package health.commonground.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The one FhirContext of the process and the FHIR servlet at /fhir. */
+@Configuration(proxyBeanMethods = false)
+class FhirConfig {
+
+  @Bean
+  FhirContext fhirContext() {
+    FhirContext context = FhirContext.forR4Cached();
+    // Unknown elements and malformed values are refused, not silently dropped.
+    context.setParserErrorHandler(new StrictErrorHandler());
+    return context;
+  }
+
+  @Bean
+  ServletRegistrationBean<FhirServer> fhirServlet(
+      FhirContext fhirContext,
+      FhirProperties properties,
+      List<IResourceProvider> resourceProviders,
+      ObjectProvider<FhirPlainProvider> plainProviders,
+      ObjectProvider<FhirInterceptor> interceptors) {
+    FhirServer server =
+        new FhirServer(
+            fhirContext,
+            properties,
+            resourceProviders,
+            List.copyOf(plainProviders.orderedStream().toList()),
+            List.copyOf(interceptors.orderedStream().toList()));
+    ServletRegistrationBean<FhirServer> registration =
+        new ServletRegistrationBean<>(server, "/fhir/*");
+    registration.setName("fhir");
+    registration.setLoadOnStartup(1);
+    return registration;
+  }
+
+  @Bean
+  FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimit(
+      FhirContext fhirContext, FhirProperties properties) {
+    FilterRegistrationBean<BodySizeLimitFilter> registration =
+        new FilterRegistrationBean<>(
+            new BodySizeLimitFilter(fhirContext, properties.maxBodyBytes()));
+    registration.addUrlPatterns("/fhir/*");
+    return registration;
+  }
+}

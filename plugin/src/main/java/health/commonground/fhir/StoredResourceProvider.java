@@ -1,0 +1,289 @@
+package health.commonground.fhir;
+
+import ca.uhn.fhir.model.api.Include;
+import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
+import ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum;
+import ca.uhn.fhir.rest.annotation.ConditionalUrlParam;
+import ca.uhn.fhir.rest.annotation.Count;
+import ca.uhn.fhir.rest.annotation.Create;
+import ca.uhn.fhir.rest.annotation.History;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.IncludeParam;
+import ca.uhn.fhir.rest.annotation.Offset;
+import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.annotation.ResourceParam;
+import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.annotation.Since;
+import ca.uhn.fhir.rest.annotation.Update;
+import ca.uhn.fhir.rest.annotation.Validate;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import health.commonground.security.ActingUsers;
+import health.commonground.store.LocalReference;
+import health.commonground.store.ResourceStore;
+import health.commonground.store.SearchParam;
+import health.commonground.store.SearchParamRegistry;
+import health.commonground.store.SearchQuery;
+import health.commonground.store.StoredVersion;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * The FHIR REST interactions every stored resource type shares: read, vread, history, search with
+ * _include/_revinclude and offset paging, create (conditional), update (If-Match).
+ */
+public class StoredResourceProvider<T extends Resource> implements IResourceProvider {
+
+  private final Class<T> type;
+  private final String typeName;
+  protected final ResourceStore store;
+  protected final ResourceWriter writer;
+  private final SearchParamRegistry registry;
+  private final FhirProperties properties;
+
+  public StoredResourceProvider(
+      Class<T> type,
+      ResourceStore store,
+      ResourceWriter writer,
+      SearchParamRegistry registry,
+      FhirProperties properties) {
+    this.type = type;
+    this.typeName = type.getSimpleName();
+    this.store = store;
+    this.writer = writer;
+    this.registry = registry;
+    this.properties = properties;
+  }
+
+  @Override
+  public Class<T> getResourceType() {
+    return type;
+  }
+
+  @Read(version = true)
+  public T read(@IdParam IdType id) {
+    ResourceWriter.checkId(id.getIdPart());
+    StoredVersion stored;
+    if (id.hasVersionIdPart()) {
+      if (!id.isVersionIdPartValidLong()) {
+        throw new InvalidRequestException("Version '" + id.getVersionIdPart() + "' is not a number");
+      }
+      stored =
+          store
+              .readVersion(typeName, id.getIdPart(), id.getVersionIdPartAsLong())
+              .orElseThrow(() -> notFound(id));
+    } else {
+      stored = store.read(typeName, id.getIdPart()).orElseThrow(() -> notFound(id));
+    }
+    if (stored.deleted()) {
+      throw new ResourceGoneException(typeName + "/" + id.getIdPart() + " was deleted");
+    }
+    return type.cast(writer.toResource(stored));
+  }
+
+  @History
+  public IBundleProvider instanceHistory(
+      @IdParam IdType id,
+      @Since InstantType since,
+      @Count Integer count,
+      @Offset Integer offset) {
+    ResourceWriter.checkId(id.getIdPart());
+    if (store.read(typeName, id.getIdPart()).isEmpty()) {
+      throw notFound(id);
+    }
+    return history(id.getIdPart(), since, count, offset);
+  }
+
+  @History
+  public IBundleProvider typeHistory(
+      @Since InstantType since, @Count Integer count, @Offset Integer offset) {
+    return history(null, since, count, offset);
+  }
+
+  private IBundleProvider history(String id, InstantType since, Integer count, Integer offset) {
+    int pageSize = pageSize(count);
+    int start = offset == null ? 0 : Math.max(0, offset);
+    java.time.Instant sinceInstant = since == null ? null : since.getValue().toInstant();
+    List<IBaseResource> page = new ArrayList<>();
+    for (StoredVersion version : store.history(typeName, id, sinceInstant, start, pageSize)) {
+      page.add(writer.toResource(version));
+    }
+    return new StoreBundleProvider(
+        page, store.historyCount(typeName, id, sinceInstant), start, pageSize);
+  }
+
+  @Search(allowUnknownParams = true)
+  public IBundleProvider search(
+      @IncludeParam(allow = "*") Set<Include> includes,
+      @IncludeParam(reverse = true, allow = "*") Set<Include> revIncludes,
+      @Count Integer count,
+      @Offset Integer offset,
+      RequestDetails request) {
+    Map<String, String[]> params = new LinkedHashMap<>(request.getParameters());
+    params.remove("_offset");
+    SearchQuery query = SearchQuery.parse(typeName, params, registry);
+    int pageSize = pageSize(count);
+    int start = offset == null ? 0 : Math.max(0, offset);
+    String[] totalMode = params.get("_total");
+    Integer total = totalMode != null && "none".equals(totalMode[0]) ? null : store.count(query);
+
+    List<IBaseResource> page = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    if (pageSize > 0) {
+      for (StoredVersion match : store.search(query, start, pageSize)) {
+        page.add(writer.toResource(match));
+        ids.add(match.id());
+      }
+    }
+    addIncludes(page, ids, includes);
+    addRevIncludes(page, ids, revIncludes);
+    return new StoreBundleProvider(page, total, start, pageSize);
+  }
+
+  private void addIncludes(List<IBaseResource> page, List<String> ids, Set<Include> includes) {
+    if (includes == null || includes.isEmpty()) {
+      return;
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    for (IBaseResource resource : page) {
+      seen.add(resource.getIdElement().toUnqualifiedVersionless().getValue());
+    }
+    for (Include include : includes) {
+      String param = includeParam(include, typeName);
+      Map<String, List<String>> targetsByType = new LinkedHashMap<>();
+      for (LocalReference target : store.referencesFrom(typeName, ids, param)) {
+        if (include.getParamTargetType() == null
+            || include.getParamTargetType().equals(target.type())) {
+          targetsByType.computeIfAbsent(target.type(), t -> new ArrayList<>()).add(target.id());
+        }
+      }
+      targetsByType.forEach(
+          (targetType, targetIds) -> {
+            for (StoredVersion included : store.readAll(targetType, targetIds)) {
+              addIncluded(page, seen, included);
+            }
+          });
+    }
+  }
+
+  private void addRevIncludes(List<IBaseResource> page, List<String> ids, Set<Include> revIncludes) {
+    if (revIncludes == null || revIncludes.isEmpty()) {
+      return;
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    for (IBaseResource resource : page) {
+      seen.add(resource.getIdElement().toUnqualifiedVersionless().getValue());
+    }
+    for (Include include : revIncludes) {
+      String sourceType = include.getParamType();
+      String param = includeParam(include, null);
+      for (StoredVersion included : store.referencing(sourceType, param, typeName, ids)) {
+        addIncluded(page, seen, included);
+      }
+    }
+  }
+
+  /** The reference parameter an include names; {@code sourceType} null accepts any type. */
+  private String includeParam(Include include, String sourceType) {
+    String paramType = include.getParamType();
+    String param = include.getParamName();
+    boolean supported =
+        paramType != null
+            && param != null
+            && (sourceType == null || sourceType.equals(paramType))
+            && registry
+                .param(paramType, param)
+                .map(p -> p.kind() == SearchParam.Kind.REFERENCE)
+                .orElse(false);
+    if (!supported) {
+      throw new InvalidRequestException(
+          "'" + include.getValue() + "' is not a supported include; name a reference search"
+              + " parameter, e.g. Goal:patient, Goal:linked-goal or Provenance:target");
+    }
+    return param;
+  }
+
+  private void addIncluded(List<IBaseResource> page, Set<String> seen, StoredVersion stored) {
+    if (seen.add(stored.type() + "/" + stored.id())) {
+      Resource resource = writer.toResource(stored);
+      ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(resource, BundleEntrySearchModeEnum.INCLUDE);
+      page.add(resource);
+    }
+  }
+
+  @Create
+  public MethodOutcome create(
+      @ResourceParam T resource, @ConditionalUrlParam String conditional, RequestDetails request) {
+    String ifNoneExist = conditional != null ? conditional : request.getHeader("If-None-Exist");
+    resource.setId((String) null);
+    ResourceWriter.Written written =
+        writer.create(resource, ifNoneExist, ActingUsers.of(request));
+    return outcome(written);
+  }
+
+  @Update
+  public MethodOutcome update(
+      @IdParam IdType id, @ResourceParam T resource, RequestDetails request) {
+    Long ifMatch = id.hasVersionIdPart() ? ifMatchVersion(id) : null;
+    ResourceWriter.Written written =
+        writer.update(resource, id.getIdPart(), ifMatch, ActingUsers.of(request));
+    return outcome(written);
+  }
+
+  @Validate
+  public MethodOutcome validate(@ResourceParam IBaseResource resource, RequestDetails request) {
+    if (!type.isInstance(resource)) {
+      throw new InvalidRequestException(
+          "$validate on " + typeName + " needs a " + typeName + ", not a " + resource.fhirType());
+    }
+    MethodOutcome outcome = new MethodOutcome();
+    outcome.setOperationOutcome(writer.check(type.cast(resource), ActingUsers.of(request)));
+    return outcome;
+  }
+
+  private static Long ifMatchVersion(IdType id) {
+    if (!id.isVersionIdPartValidLong()) {
+      throw new InvalidRequestException(
+          "If-Match must be a version ETag such as W/\"3\", not '" + id.getVersionIdPart() + "'");
+    }
+    return id.getVersionIdPartAsLong();
+  }
+
+  protected static MethodOutcome outcome(ResourceWriter.Written written) {
+    MethodOutcome outcome = new MethodOutcome();
+    outcome.setId(written.resource().getIdElement());
+    outcome.setResource(written.resource());
+    outcome.setCreated(written.created());
+    return outcome;
+  }
+
+  private int pageSize(Integer count) {
+    if (count == null) {
+      return properties.defaultPageSize();
+    }
+    if (count < 0) {
+      throw new InvalidRequestException("_count must not be negative");
+    }
+    return Math.min(count, properties.maxPageSize());
+  }
+
+  private ResourceNotFoundException notFound(IdType id) {
+    return new ResourceNotFoundException(
+        typeName + "/" + id.getIdPart()
+            + (id.hasVersionIdPart() ? "/_history/" + id.getVersionIdPart() : "")
+            + " is not known");
+  }
+}

@@ -1,0 +1,323 @@
+package health.commonground.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.annotation.Transaction;
+import ca.uhn.fhir.rest.annotation.TransactionParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import health.commonground.security.ActingUser;
+import health.commonground.security.ActingUsers;
+import health.commonground.store.LocalReference;
+import health.commonground.store.ResourceStore;
+import health.commonground.store.StoredVersion;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryResponseComponent;
+import org.hl7.fhir.r4.model.Bundle.BundleType;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Transaction and batch Bundles posted to the base URL. A transaction is all or nothing: every
+ * entry is written in one database transaction, {@code urn:uuid:} placeholders are resolved to the
+ * ids the server assigns, and the first failing entry rolls all of it back.
+ */
+@Component
+class TransactionProvider implements FhirPlainProvider {
+
+  private final FhirContext fhirContext;
+  private final ResourceWriter writer;
+  private final ResourceStore store;
+  private final TransactionTemplate transactions;
+
+  TransactionProvider(
+      FhirContext fhirContext,
+      ResourceWriter writer,
+      ResourceStore store,
+      TransactionTemplate transactions) {
+    this.fhirContext = fhirContext;
+    this.writer = writer;
+    this.store = store;
+    this.transactions = transactions;
+  }
+
+  @Transaction
+  public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
+    ActingUser actor = ActingUsers.of(request);
+    if (bundle.getType() == BundleType.TRANSACTION) {
+      return transactions.execute(status -> processTransaction(bundle, actor));
+    }
+    if (bundle.getType() == BundleType.BATCH) {
+      return processBatch(bundle, actor);
+    }
+    throw new InvalidRequestException(
+        "Bundle.type must be 'transaction' or 'batch', not '" + bundle.getType() + "'");
+  }
+
+  private Bundle processTransaction(Bundle bundle, ActingUser actor) {
+    List<BundleEntryComponent> entries = bundle.getEntry();
+    for (int i = 0; i < entries.size(); i++) {
+      checkEntry(entries.get(i), i);
+    }
+    Map<String, String> placeholders = new HashMap<>();
+    Map<Integer, Resource> existing = new HashMap<>();
+    // POSTs first: assign each its id (or find its conditional match) so others can refer to it.
+    for (int i = 0; i < entries.size(); i++) {
+      BundleEntryComponent entry = entries.get(i);
+      if (entry.getRequest().getMethod() != HTTPVerb.POST) {
+        continue;
+      }
+      Resource resource = entry.getResource();
+      String ifNoneExist = entry.getRequest().getIfNoneExist();
+      String id = UUID.randomUUID().toString();
+      if (ifNoneExist != null && !ifNoneExist.isBlank()) {
+        Optional<Resource> match = writer.conditionalMatch(resource.fhirType(), ifNoneExist);
+        if (match.isPresent()) {
+          existing.put(i, match.get());
+          id = match.get().getIdElement().getIdPart();
+        }
+      }
+      if (entry.hasFullUrl()) {
+        placeholders.put(entry.getFullUrl(), resource.fhirType() + "/" + id);
+      }
+      resource.setIdElement(new IdType(resource.fhirType(), id));
+    }
+    for (BundleEntryComponent entry : entries) {
+      if (entry.getRequest().getMethod() == HTTPVerb.PUT && entry.hasFullUrl()) {
+        placeholders.put(entry.getFullUrl(), typeAndId(entry.getRequest().getUrl()));
+      }
+    }
+    for (BundleEntryComponent entry : entries) {
+      if (entry.getResource() != null) {
+        resolvePlaceholders(entry.getResource(), placeholders);
+      }
+    }
+
+    ResourceWriter.WriteBatch batch = new ResourceWriter.WriteBatch();
+    BundleEntryComponent[] responses = new BundleEntryComponent[entries.size()];
+    for (HTTPVerb verb : List.of(HTTPVerb.DELETE, HTTPVerb.POST, HTTPVerb.PUT, HTTPVerb.GET)) {
+      for (int i = 0; i < entries.size(); i++) {
+        BundleEntryComponent entry = entries.get(i);
+        if (entry.getRequest().getMethod() != verb) {
+          continue;
+        }
+        try {
+          responses[i] = process(entry, existing.get(i), actor, batch);
+        } catch (BaseServerResponseException e) {
+          throw locate(e, i);
+        }
+      }
+    }
+    writer.checkReferences(batch);
+    return response(BundleType.TRANSACTIONRESPONSE, List.of(responses));
+  }
+
+  private Bundle processBatch(Bundle bundle, ActingUser actor) {
+    List<BundleEntryComponent> responses = new ArrayList<>();
+    List<BundleEntryComponent> entries = bundle.getEntry();
+    for (int i = 0; i < entries.size(); i++) {
+      BundleEntryComponent entry = entries.get(i);
+      try {
+        checkEntry(entry, i);
+        responses.add(
+            transactions.execute(
+                status -> {
+                  ResourceWriter.WriteBatch batch = new ResourceWriter.WriteBatch();
+                  Resource resource = entry.getResource();
+                  Resource match = null;
+                  if (entry.getRequest().getMethod() == HTTPVerb.POST) {
+                    String ifNoneExist = entry.getRequest().getIfNoneExist();
+                    if (ifNoneExist != null && !ifNoneExist.isBlank()) {
+                      match = writer.conditionalMatch(resource.fhirType(), ifNoneExist).orElse(null);
+                    }
+                    resource.setIdElement(
+                        new IdType(resource.fhirType(), UUID.randomUUID().toString()));
+                  }
+                  BundleEntryComponent result = process(entry, match, actor, batch);
+                  writer.checkReferences(batch);
+                  return result;
+                }));
+      } catch (BaseServerResponseException e) {
+        BundleEntryComponent failed = new BundleEntryComponent();
+        failed
+            .getResponse()
+            .setStatus(
+                e.getStatusCode()
+                    + " "
+                    + org.springframework.http.HttpStatus.valueOf(e.getStatusCode()).getReasonPhrase());
+        failed
+            .getResponse()
+            .setOutcome(
+                e.getOperationOutcome() != null
+                    ? (Resource) e.getOperationOutcome()
+                    : OperationOutcomes.error(
+                        OperationOutcome.IssueType.PROCESSING,
+                        "Bundle.entry[" + i + "]: " + e.getMessage(),
+                        null));
+        responses.add(failed);
+      }
+    }
+    return response(BundleType.BATCHRESPONSE, responses);
+  }
+
+  /** Points the error's issues at the entry that caused it. */
+  private static BaseServerResponseException locate(BaseServerResponseException e, int index) {
+    String entry = "Bundle.entry[" + index + "]";
+    OperationOutcome outcome =
+        e.getOperationOutcome() instanceof OperationOutcome oo
+            ? oo
+            : OperationOutcomes.error(OperationOutcome.IssueType.PROCESSING, e.getMessage(), null);
+    for (OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
+      issue.setDiagnostics(entry + ": " + issue.getDiagnostics());
+      List<org.hl7.fhir.r4.model.StringType> located = new ArrayList<>();
+      for (org.hl7.fhir.r4.model.StringType expression : issue.getExpression()) {
+        located.add(new org.hl7.fhir.r4.model.StringType(entry + ".resource." + expression.getValue()));
+      }
+      issue.setExpression(located);
+      issue.getLocation().clear();
+    }
+    e.setOperationOutcome(outcome);
+    return e;
+  }
+
+  private void checkEntry(BundleEntryComponent entry, int index) {
+    String where = "Bundle.entry[" + index + "]";
+    if (!entry.hasRequest() || entry.getRequest().getMethod() == null) {
+      throw new InvalidRequestException(where + ".request.method is missing");
+    }
+    HTTPVerb method = entry.getRequest().getMethod();
+    if (!entry.getRequest().hasUrl()) {
+      throw new InvalidRequestException(where + ".request.url is missing");
+    }
+    if ((method == HTTPVerb.POST || method == HTTPVerb.PUT) && entry.getResource() == null) {
+      throw new InvalidRequestException(where + ".resource is missing for " + method);
+    }
+    if (method == HTTPVerb.PATCH || method == HTTPVerb.HEAD) {
+      throw new InvalidRequestException(where + ": " + method + " is not supported in a Bundle");
+    }
+    if (method == HTTPVerb.POST
+        && !entry.getRequest().getUrl().equals(entry.getResource().fhirType())) {
+      throw new InvalidRequestException(
+          where + ".request.url must be '" + entry.getResource().fhirType() + "' for POST");
+    }
+  }
+
+  private BundleEntryComponent process(
+      BundleEntryComponent entry, Resource match, ActingUser actor, ResourceWriter.WriteBatch batch) {
+    String url = entry.getRequest().getUrl();
+    return switch (entry.getRequest().getMethod()) {
+      case POST -> {
+        if (match != null) {
+          yield written(new ResourceWriter.Written(match, false));
+        }
+        Resource resource = entry.getResource();
+        String id = resource.getIdElement().getIdPart();
+        resource.setIdElement(new IdType());
+        yield written(writer.createWithId(resource, id, actor, batch));
+      }
+      case PUT -> {
+        LocalReference target = reference(url);
+        if (!target.type().equals(entry.getResource().fhirType())) {
+          throw new InvalidRequestException(
+              "request.url '" + url + "' does not name a " + entry.getResource().fhirType());
+        }
+        Long ifMatch = ifMatch(entry.getRequest().getIfMatch());
+        yield written(writer.update(entry.getResource(), target.id(), ifMatch, actor, batch));
+      }
+      case GET -> read(url);
+      case DELETE ->
+          throw new InvalidRequestException(
+              "DELETE is not supported in a Bundle; mark a Goal entered-in-error with PUT instead");
+      default -> throw new InvalidRequestException("Unsupported method");
+    };
+  }
+
+  private BundleEntryComponent read(String url) {
+    LocalReference target = reference(url);
+    Optional<StoredVersion> stored =
+        target.version() == null
+            ? store.read(target.type(), target.id())
+            : store.readVersion(target.type(), target.id(), target.version());
+    Resource resource =
+        stored
+            .filter(s -> !s.deleted())
+            .map(writer::toResource)
+            .orElseThrow(() -> new ResourceNotFoundException(url + " is not known"));
+    BundleEntryComponent entry = new BundleEntryComponent();
+    entry.setResource(resource);
+    entry.getResponse().setStatus("200 OK").setEtag("W/\"" + resource.getMeta().getVersionId() + "\"");
+    entry.getResponse().setLastModified(resource.getMeta().getLastUpdated());
+    return entry;
+  }
+
+  private static BundleEntryComponent written(ResourceWriter.Written written) {
+    Resource resource = written.resource();
+    BundleEntryComponent entry = new BundleEntryComponent();
+    entry.setFullUrl(resource.fhirType() + "/" + resource.getIdElement().getIdPart());
+    entry.setResource(resource);
+    BundleEntryResponseComponent response = entry.getResponse();
+    response.setStatus(written.created() ? "201 Created" : "200 OK");
+    response.setLocation(
+        resource.fhirType() + "/" + resource.getIdElement().getIdPart() + "/_history/"
+            + resource.getMeta().getVersionId());
+    response.setEtag("W/\"" + resource.getMeta().getVersionId() + "\"");
+    response.setLastModified(resource.getMeta().getLastUpdated());
+    return entry;
+  }
+
+  private Bundle response(BundleType type, List<BundleEntryComponent> entries) {
+    Bundle response = new Bundle();
+    response.setType(type);
+    response.setId(UUID.randomUUID().toString());
+    entries.forEach(response::addEntry);
+    return response;
+  }
+
+  private void resolvePlaceholders(Resource resource, Map<String, String> placeholders) {
+    if (placeholders.isEmpty()) {
+      return;
+    }
+    for (Reference reference :
+        fhirContext.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+      String target = placeholders.get(reference.getReference());
+      if (target != null) {
+        reference.setReference(target);
+      }
+    }
+  }
+
+  private static String typeAndId(String url) {
+    return reference(url).relative();
+  }
+
+  private static LocalReference reference(String url) {
+    return LocalReference.parse(url)
+        .orElseThrow(
+            () -> new InvalidRequestException("request.url '" + url + "' is not Type/id"));
+  }
+
+  private static Long ifMatch(String etag) {
+    if (etag == null || etag.isBlank()) {
+      return null;
+    }
+    String digits = etag.replace("W/", "").replace("\"", "").trim();
+    try {
+      return Long.valueOf(digits);
+    } catch (NumberFormatException e) {
+      throw new InvalidRequestException("request.ifMatch '" + etag + "' is not a version ETag");
+    }
+  }
+}

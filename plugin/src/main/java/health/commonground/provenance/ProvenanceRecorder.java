@@ -1,0 +1,52 @@
+package health.commonground.provenance;
+
+import health.commonground.security.ActingUser;
+import java.util.Date;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.stereotype.Component;
+
+/** Builds the Provenance that accompanies every write: who, when, what was done to which version. */
+@Component
+public class ProvenanceRecorder {
+
+  static final String DATA_OPERATION = "http://terminology.hl7.org/CodeSystem/v3-DataOperation";
+  static final String PARTICIPANT_TYPE =
+      "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
+
+  /** The write that happened, as FHIR's data operations name it. */
+  public enum Activity {
+    CREATE("create"),
+    UPDATE("revise"),
+    DELETE("delete");
+
+    private final String display;
+
+    Activity(String display) {
+      this.display = display;
+    }
+  }
+
+  public Provenance provenanceFor(
+      Resource written, Activity activity, ActingUser actor, Date recorded) {
+    Provenance provenance = new Provenance();
+    provenance.addTarget(
+        new Reference(
+            written.fhirType()
+                + "/"
+                + written.getIdElement().getIdPart()
+                + "/_history/"
+                + written.getMeta().getVersionId()));
+    provenance.setRecorded(recorded);
+    provenance.getOccurredDateTimeType().setValue(recorded);
+    provenance
+        .getActivity()
+        .addCoding(new Coding(DATA_OPERATION, activity.name(), activity.display));
+    Provenance.ProvenanceAgentComponent agent = provenance.addAgent();
+    agent.getType().addCoding(new Coding(PARTICIPANT_TYPE, "author", "Author"));
+    agent.setWho(actor.reference());
+    return provenance;
+  }
+}

@@ -1,0 +1,296 @@
+package health.commonground.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Keeps resources as FHIR JSON with their whole version history, and the search index of their
+ * current versions. Callers run writes inside a transaction; this class only speaks SQL.
+ */
+@Repository
+public class ResourceStore {
+
+  private static final String COLUMNS = "res_type, res_id, version_id, last_updated, deleted, body";
+  private static final RowMapper<StoredVersion> VERSION_MAPPER = ResourceStore::mapVersion;
+
+  private final JdbcTemplate jdbc;
+
+  public ResourceStore(JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  public Optional<StoredVersion> read(String type, String id) {
+    return jdbc
+        .query(
+            "select " + COLUMNS + " from fhir_resource where res_type = ? and res_id = ?",
+            VERSION_MAPPER,
+            type,
+            id)
+        .stream()
+        .findFirst();
+  }
+
+  public Optional<StoredVersion> readVersion(String type, String id, long version) {
+    return jdbc
+        .query(
+            "select "
+                + COLUMNS
+                + " from fhir_resource_history where res_type = ? and res_id = ? and version_id = ?",
+            VERSION_MAPPER,
+            type,
+            id,
+            version)
+        .stream()
+        .findFirst();
+  }
+
+  public boolean exists(String type, String id) {
+    Integer count =
+        jdbc.queryForObject(
+            "select count(*) from fhir_resource where res_type = ? and res_id = ? and deleted = false",
+            Integer.class,
+            type,
+            id);
+    return count != null && count > 0;
+  }
+
+  /** Current version number, holding the row lock until the transaction ends; empty if new. */
+  public Optional<Long> lockCurrentVersion(String type, String id) {
+    return jdbc
+        .queryForList(
+            "select version_id from fhir_resource where res_type = ? and res_id = ? for update",
+            Long.class,
+            type,
+            id)
+        .stream()
+        .findFirst();
+  }
+
+  /** Serialises writers that share a key (e.g. identical conditional creates) until commit. */
+  public void lockKey(String key) {
+    int bucket = Math.floorMod(key.hashCode(), 64);
+    jdbc.queryForList("select bucket from write_lock where bucket = ? for update", Integer.class, bucket);
+  }
+
+  /** Writes a new current version, appends it to the history and replaces the index rows. */
+  public void write(StoredVersion version, String method, IndexEntries index) {
+    Timestamp updated = Timestamp.from(version.lastUpdated());
+    if (version.version() == 1) {
+      jdbc.update(
+          "insert into fhir_resource (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?)",
+          version.type(),
+          version.id(),
+          version.version(),
+          updated,
+          version.deleted(),
+          version.json());
+    } else {
+      int rows =
+          jdbc.update(
+              "update fhir_resource set version_id = ?, last_updated = ?, deleted = ?, body = ?"
+                  + " where res_type = ? and res_id = ? and version_id = ?",
+              version.version(),
+              updated,
+              version.deleted(),
+              version.json(),
+              version.type(),
+              version.id(),
+              version.version() - 1);
+      if (rows != 1) {
+        throw new IllegalStateException(
+            "Version " + (version.version() - 1) + " of " + version.type() + "/" + version.id()
+                + " is no longer current");
+      }
+      deleteIndex(version.type(), version.id());
+    }
+    jdbc.update(
+        "insert into fhir_resource_history (" + COLUMNS + ", method) values (?, ?, ?, ?, ?, ?, ?)",
+        version.type(),
+        version.id(),
+        version.version(),
+        updated,
+        version.deleted(),
+        version.json(),
+        method);
+    insertIndex(version.type(), version.id(), index);
+  }
+
+  private void deleteIndex(String type, String id) {
+    for (String table : List.of("search_token", "search_reference", "search_string")) {
+      jdbc.update("delete from " + table + " where res_type = ? and res_id = ?", type, id);
+    }
+  }
+
+  private void insertIndex(String type, String id, IndexEntries index) {
+    if (!index.tokens.isEmpty()) {
+      jdbc.batchUpdate(
+          "insert into search_token (res_type, res_id, param, sys, code) values (?, ?, ?, ?, ?)",
+          index.tokens,
+          index.tokens.size(),
+          (ps, token) -> {
+            ps.setString(1, type);
+            ps.setString(2, id);
+            ps.setString(3, token.param());
+            ps.setString(4, truncate(token.system()));
+            ps.setString(5, truncate(token.code()));
+          });
+    }
+    if (!index.references.isEmpty()) {
+      jdbc.batchUpdate(
+          "insert into search_reference (res_type, res_id, param, target_type, target_id)"
+              + " values (?, ?, ?, ?, ?)",
+          index.references,
+          index.references.size(),
+          (ps, ref) -> {
+            ps.setString(1, type);
+            ps.setString(2, id);
+            ps.setString(3, ref.param());
+            ps.setString(4, ref.targetType());
+            ps.setString(5, ref.targetId());
+          });
+    }
+    if (!index.strings.isEmpty()) {
+      jdbc.batchUpdate(
+          "insert into search_string (res_type, res_id, param, val) values (?, ?, ?, ?)",
+          index.strings,
+          index.strings.size(),
+          (ps, str) -> {
+            ps.setString(1, type);
+            ps.setString(2, id);
+            ps.setString(3, str.param());
+            ps.setString(4, str.value());
+          });
+    }
+  }
+
+  /** History newest first; {@code id} null for the whole type. */
+  public List<StoredVersion> history(String type, String id, Instant since, int offset, int count) {
+    SqlBuilder sql = historyWhere(type, id, since);
+    return jdbc.query(
+        "select " + COLUMNS + " from fhir_resource_history" + sql.where()
+            + " order by last_updated desc, version_id desc limit ? offset ?",
+        VERSION_MAPPER,
+        sql.argsWith(count, offset));
+  }
+
+  public int historyCount(String type, String id, Instant since) {
+    SqlBuilder sql = historyWhere(type, id, since);
+    Integer total =
+        jdbc.queryForObject(
+            "select count(*) from fhir_resource_history" + sql.where(), Integer.class, sql.args());
+    return total == null ? 0 : total;
+  }
+
+  private static SqlBuilder historyWhere(String type, String id, Instant since) {
+    SqlBuilder sql = new SqlBuilder();
+    sql.and("res_type = ?", type);
+    if (id != null) {
+      sql.and("res_id = ?", id);
+    }
+    if (since != null) {
+      sql.and("last_updated >= ?", Timestamp.from(since));
+    }
+    return sql;
+  }
+
+  /** Runs a search built by {@link SearchQuery}: the ids of one page, in order. */
+  public List<StoredVersion> search(SearchQuery query, int offset, int count) {
+    return jdbc.query(
+        "select r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, r.body"
+            + " from fhir_resource r"
+            + query.where()
+            + query.orderBy()
+            + " limit ? offset ?",
+        VERSION_MAPPER,
+        query.argsWith(count, offset));
+  }
+
+  public int count(SearchQuery query) {
+    Integer total =
+        jdbc.queryForObject(
+            "select count(*) from fhir_resource r" + query.where(), Integer.class, query.args());
+    return total == null ? 0 : total;
+  }
+
+  /** The targets of one reference parameter of the given resources (for {@code _include}). */
+  public List<LocalReference> referencesFrom(String type, Collection<String> ids, String param) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    List<Object> args = new ArrayList<>();
+    args.add(type);
+    args.add(param);
+    args.addAll(ids);
+    return jdbc.query(
+        "select distinct target_type, target_id from search_reference where res_type = ? and param = ?"
+            + " and res_id in (" + placeholders(ids.size()) + ")",
+        (rs, n) -> new LocalReference(rs.getString(1), rs.getString(2), null),
+        args.toArray());
+  }
+
+  /** Current resources of {@code sourceType} whose {@code param} points at the given ones. */
+  public List<StoredVersion> referencing(
+      String sourceType, String param, String targetType, Collection<String> targetIds) {
+    if (targetIds.isEmpty()) {
+      return List.of();
+    }
+    List<Object> args = new ArrayList<>();
+    args.add(sourceType);
+    args.add(param);
+    args.add(targetType);
+    args.addAll(targetIds);
+    return jdbc.query(
+        "select " + COLUMNS + " from fhir_resource r where r.res_type = ? and r.deleted = false"
+            + " and exists (select 1 from search_reference x where x.res_type = r.res_type"
+            + " and x.res_id = r.res_id and x.param = ? and x.target_type = ? and x.target_id in ("
+            + placeholders(targetIds.size()) + "))",
+        VERSION_MAPPER,
+        args.toArray());
+  }
+
+  public List<StoredVersion> readAll(String type, Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    List<Object> args = new ArrayList<>();
+    args.add(type);
+    args.addAll(ids);
+    return jdbc.query(
+        "select " + COLUMNS + " from fhir_resource where res_type = ? and deleted = false"
+            + " and res_id in (" + placeholders(ids.size()) + ")",
+        VERSION_MAPPER,
+        args.toArray());
+  }
+
+  public int countAll() {
+    Integer total = jdbc.queryForObject("select count(*) from fhir_resource", Integer.class);
+    return total == null ? 0 : total;
+  }
+
+  static String placeholders(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  }
+
+  private static String truncate(String value) {
+    return value == null || value.length() <= 255 ? value : value.substring(0, 255);
+  }
+
+  private static StoredVersion mapVersion(ResultSet rs, int row) throws SQLException {
+    return new StoredVersion(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getLong(3),
+        rs.getTimestamp(4).toInstant(),
+        rs.getBoolean(5),
+        rs.getString(6));
+  }
+}

@@ -1,0 +1,40 @@
+package health.commonground.store;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.stereotype.Component;
+
+/** Every search parameter the store indexes, by resource type. */
+@Component
+public class SearchParamRegistry {
+
+  private final Map<String, Map<String, SearchParam>> byType = new HashMap<>();
+
+  public SearchParamRegistry(List<ResourceIndexer> indexers) {
+    for (ResourceIndexer indexer : indexers) {
+      Map<String, SearchParam> params =
+          byType.computeIfAbsent(indexer.resourceType(), t -> new java.util.LinkedHashMap<>());
+      indexer.searchParams().forEach(p -> params.put(p.name(), p));
+    }
+  }
+
+  public Optional<SearchParam> param(String type, String name) {
+    return Optional.ofNullable(byType.getOrDefault(type, Map.of()).get(name));
+  }
+
+  public Collection<SearchParam> params(String type) {
+    return byType.getOrDefault(type, Map.of()).values();
+  }
+
+  public IndexEntries index(Resource resource) {
+    IndexEntries entries = new IndexEntries();
+    for (SearchParam param : params(resource.fhirType())) {
+      param.extractor().accept(resource, entries.forParam(param.name()));
+    }
+    return entries;
+  }
+}

@@ -1,0 +1,295 @@
+package health.commonground.store;
+
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A FHIR search over one resource type, turned into SQL against the index tables. Values separated
+ * by commas are alternatives (OR); a repeated parameter must hold every time (AND).
+ */
+public final class SearchQuery {
+
+  /** Parameters that steer the result, not the match; handled by the FHIR layer. */
+  private static final Set<String> RESULT_PARAMS =
+      Set.of(
+          "_count", "_offset", "_include", "_revinclude", "_total", "_format", "_pretty",
+          "_summary", "_elements", "_sort");
+
+  private final SqlBuilder sql = new SqlBuilder();
+  private String orderBy = " order by r.last_updated desc, r.res_id";
+
+  private SearchQuery(String type) {
+    sql.and("r.res_type = ?", type).and("r.deleted = false");
+  }
+
+  public static SearchQuery parse(
+      String type, Map<String, String[]> parameters, SearchParamRegistry registry) {
+    SearchQuery query = new SearchQuery(type);
+    for (Map.Entry<String, String[]> entry : parameters.entrySet()) {
+      String name = entry.getKey();
+      if (RESULT_PARAMS.contains(name)) {
+        if (name.equals("_sort")) {
+          for (String value : entry.getValue()) {
+            query.sort(value);
+          }
+        }
+        continue;
+      }
+      for (String value : entry.getValue()) {
+        query.add(type, name, value, registry);
+      }
+    }
+    return query;
+  }
+
+  private void sort(String value) {
+    switch (value) {
+      case "_lastUpdated" -> orderBy = " order by r.last_updated, r.res_id";
+      case "-_lastUpdated" -> orderBy = " order by r.last_updated desc, r.res_id";
+      case "_id" -> orderBy = " order by r.res_id";
+      case "-_id" -> orderBy = " order by r.res_id desc";
+      default ->
+          throw new InvalidRequestException(
+              "_sort=" + value + " is not supported; use _lastUpdated, -_lastUpdated, _id or -_id");
+    }
+  }
+
+  private void add(String type, String rawName, String value, SearchParamRegistry registry) {
+    String name = rawName;
+    String modifier = null;
+    int colon = rawName.indexOf(':');
+    if (colon > 0) {
+      name = rawName.substring(0, colon);
+      modifier = rawName.substring(colon + 1);
+    }
+    if (value == null || value.isEmpty()) {
+      throw new InvalidRequestException("Search parameter " + rawName + " has no value");
+    }
+    List<String> alternatives = splitOr(value);
+    switch (name) {
+      case "_id" -> {
+        rejectModifier(rawName, modifier);
+        sql.and("r.res_id in (" + ResourceStore.placeholders(alternatives.size()) + ")",
+            alternatives.toArray());
+        return;
+      }
+      case "_lastUpdated" -> {
+        rejectModifier(rawName, modifier);
+        lastUpdated(value);
+        return;
+      }
+      default -> {
+        // a parameter of the resource type, below
+      }
+    }
+    String paramName = name;
+    SearchParam param =
+        registry
+            .param(type, name)
+            .orElseThrow(
+                () ->
+                    new InvalidRequestException(
+                        "Unknown search parameter '" + paramName + "' for " + type
+                            + "; see the CapabilityStatement at /fhir/metadata"));
+    switch (param.kind()) {
+      case TOKEN -> token(param.name(), rawName, modifier, alternatives);
+      case REFERENCE -> reference(param.name(), rawName, modifier, alternatives);
+      case STRING -> string(param.name(), rawName, modifier, alternatives);
+    }
+  }
+
+  private void token(String param, String rawName, String modifier, List<String> values) {
+    boolean negate = "not".equals(modifier);
+    if (modifier != null && !negate) {
+      throw new InvalidRequestException("Modifier :" + modifier + " is not supported on " + rawName);
+    }
+    List<String> ors = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
+    args.add(param);
+    for (String value : values) {
+      int bar = value.indexOf('|');
+      if (bar < 0) {
+        ors.add("t.code = ?");
+        args.add(value);
+      } else {
+        String system = value.substring(0, bar);
+        String code = value.substring(bar + 1);
+        if (system.isEmpty() && code.isEmpty()) {
+          throw new InvalidRequestException("Search parameter " + rawName + " has an empty token '|'");
+        } else if (system.isEmpty()) {
+          ors.add("(t.code = ? and t.sys is null)");
+          args.add(code);
+        } else if (code.isEmpty()) {
+          ors.add("t.sys = ?");
+          args.add(system);
+        } else {
+          ors.add("(t.code = ? and t.sys = ?)");
+          args.add(code);
+          args.add(system);
+        }
+      }
+    }
+    sql.and(
+        (negate ? "not " : "")
+            + "exists (select 1 from search_token t where t.res_type = r.res_type"
+            + " and t.res_id = r.res_id and t.param = ? and (" + String.join(" or ", ors) + "))",
+        args.toArray());
+  }
+
+  private void reference(String param, String rawName, String modifier, List<String> values) {
+    if (modifier != null && !modifier.matches("[A-Z][A-Za-z]+")) {
+      throw new InvalidRequestException("Modifier :" + modifier + " is not supported on " + rawName);
+    }
+    List<String> ors = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
+    args.add(param);
+    for (String value : values) {
+      String[] parts = value.split("/");
+      String id = parts[parts.length - 1];
+      String targetType = parts.length >= 2 ? parts[parts.length - 2] : modifier;
+      if (!id.matches("[A-Za-z0-9\\-.]{1,64}")) {
+        throw new InvalidRequestException(
+            "Search parameter " + rawName + " has an invalid reference '" + value + "'");
+      }
+      if (targetType == null) {
+        ors.add("x.target_id = ?");
+        args.add(id);
+      } else {
+        ors.add("(x.target_id = ? and x.target_type = ?)");
+        args.add(id);
+        args.add(targetType);
+      }
+    }
+    sql.and(
+        "exists (select 1 from search_reference x where x.res_type = r.res_type"
+            + " and x.res_id = r.res_id and x.param = ? and (" + String.join(" or ", ors) + "))",
+        args.toArray());
+  }
+
+  private void string(String param, String rawName, String modifier, List<String> values) {
+    if (modifier != null && !modifier.equals("exact") && !modifier.equals("contains")) {
+      throw new InvalidRequestException("Modifier :" + modifier + " is not supported on " + rawName);
+    }
+    List<String> ors = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
+    args.add(param);
+    for (String value : values) {
+      String normalised = IndexEntries.normalise(value);
+      if ("exact".equals(modifier)) {
+        ors.add("s.val = ?");
+        args.add(normalised);
+      } else {
+        ors.add("s.val like ? escape '\\'");
+        String escaped = normalised.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        args.add(("contains".equals(modifier) ? "%" : "") + escaped + "%");
+      }
+    }
+    sql.and(
+        "exists (select 1 from search_string s where s.res_type = r.res_type"
+            + " and s.res_id = r.res_id and s.param = ? and (" + String.join(" or ", ors) + "))",
+        args.toArray());
+  }
+
+  private void lastUpdated(String value) {
+    String prefix = "eq";
+    String date = value;
+    if (value.length() > 2 && Character.isLetter(value.charAt(0))) {
+      prefix = value.substring(0, 2);
+      date = value.substring(2);
+    }
+    Instant[] range = range(date);
+    Timestamp low = Timestamp.from(range[0]);
+    Timestamp high = Timestamp.from(range[1]);
+    switch (prefix) {
+      case "eq" -> sql.and("r.last_updated >= ? and r.last_updated < ?", low, high);
+      case "ge", "sa" -> sql.and("r.last_updated >= ?", "sa".equals(prefix) ? high : low);
+      case "gt" -> sql.and("r.last_updated >= ?", high);
+      case "le" -> sql.and("r.last_updated < ?", high);
+      case "lt", "eb" -> sql.and("r.last_updated < ?", low);
+      default ->
+          throw new InvalidRequestException(
+              "_lastUpdated prefix '" + prefix + "' is not supported; use eq, ge, gt, le, lt");
+    }
+  }
+
+  /** A date of any FHIR precision as the half-open interval it covers. */
+  static Instant[] range(String date) {
+    try {
+      if (date.matches("\\d{4}")) {
+        int year = Integer.parseInt(date);
+        return new Instant[] {utc(LocalDate.of(year, 1, 1)), utc(LocalDate.of(year + 1, 1, 1))};
+      }
+      if (date.matches("\\d{4}-\\d{2}")) {
+        YearMonth month = YearMonth.parse(date);
+        return new Instant[] {utc(month.atDay(1)), utc(month.plusMonths(1).atDay(1))};
+      }
+      if (date.matches("\\d{4}-\\d{2}-\\d{2}")) {
+        LocalDate day = LocalDate.parse(date);
+        return new Instant[] {utc(day), utc(day.plusDays(1))};
+      }
+      Instant instant = OffsetDateTime.parse(date).toInstant();
+      return new Instant[] {instant, instant.plusMillis(1)};
+    } catch (DateTimeParseException | NumberFormatException e) {
+      throw new InvalidRequestException(
+          "'" + date + "' is not a FHIR date (YYYY, YYYY-MM, YYYY-MM-DD or an instant with zone)");
+    }
+  }
+
+  private static Instant utc(LocalDate date) {
+    return date.atStartOfDay().toInstant(ZoneOffset.UTC);
+  }
+
+  private static void rejectModifier(String rawName, String modifier) {
+    if (modifier != null) {
+      throw new InvalidRequestException("Modifier :" + modifier + " is not supported on " + rawName);
+    }
+  }
+
+  private static List<String> splitOr(String value) {
+    List<String> parts = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\\' && i + 1 < value.length()) {
+        current.append(value.charAt(++i));
+      } else if (c == ',') {
+        parts.add(current.toString());
+        current.setLength(0);
+      } else {
+        current.append(c);
+      }
+    }
+    parts.add(current.toString());
+    parts.removeIf(String::isEmpty);
+    if (parts.isEmpty()) {
+      throw new InvalidRequestException("Search value '" + value + "' is empty");
+    }
+    return parts;
+  }
+
+  String where() {
+    return sql.where();
+  }
+
+  String orderBy() {
+    return orderBy;
+  }
+
+  Object[] args() {
+    return sql.args();
+  }
+
+  Object[] argsWith(Object... more) {
+    return sql.argsWith(more);
+  }
+}
