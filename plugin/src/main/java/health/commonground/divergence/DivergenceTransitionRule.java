@@ -61,10 +61,12 @@ class DivergenceTransitionRule implements WriteRule {
     Set<String> open = new HashSet<>();
     for (int i = 0; i < after.size(); i++) {
       Divergence divergence = after.get(i);
-      if (previous != null && i >= before.size() && !divergence.statusCode().equals("identified")) {
+      if (previous != null && i >= before.size() && !startsWell(divergence, before, after)) {
         throw refuse(
             IssueType.BUSINESSRULE,
-            "A newly named divergence starts as identified, not " + divergence.statusCode(),
+            "A newly named divergence starts as identified, not " + divergence.statusCode()
+                + " (only a divergence carried over from a replaced goal keeps its exploring"
+                + " status)",
             path(i) + ".extension('status')");
       }
       if (divergence.isOpen() && divergence.counterpart() != null && !open.add(divergence.counterpart())) {
@@ -75,6 +77,28 @@ class DivergenceTransitionRule implements WriteRule {
             path(i));
       }
     }
+  }
+
+  /**
+   * A new divergence starts as identified; one carried over when a goal is replaced (the same
+   * write supersedes an open divergence) may continue as exploring.
+   */
+  private static boolean startsWell(
+      Divergence divergence, List<Divergence> before, List<Divergence> after) {
+    DivergenceStatus status = divergence.status().orElse(null);
+    if (status == DivergenceStatus.IDENTIFIED) {
+      return true;
+    }
+    if (status != DivergenceStatus.EXPLORING) {
+      return false;
+    }
+    for (int i = 0; i < before.size(); i++) {
+      if (before.get(i).isOpen()
+          && after.get(i).status().orElse(null) == DivergenceStatus.SUPERSEDED) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void checkUpdated(Goal goal, Divergence before, Divergence after, int index) {
