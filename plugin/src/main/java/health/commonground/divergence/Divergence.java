@@ -23,7 +23,7 @@ import org.hl7.fhir.r4.model.StringType;
 public final class Divergence {
 
   /** One application of an alignment strategy. */
-  public record StrategyUse(String code, Instant date, Reference author, String note) {}
+  public record StrategyUse(String code, Instant date, String author, String note) {}
 
   private final Extension extension;
 
@@ -142,7 +142,7 @@ public final class Divergence {
               date != null && date.getValue() instanceof DateTimeType d && d.getValue() != null
                   ? d.getValue().toInstant()
                   : null,
-              author != null && author.getValue() instanceof Reference r ? r : null,
+              author != null && author.getValue() instanceof Reference r ? r.getReference() : null,
               note != null && note.getValue() != null ? note.getValue().primitiveValue() : null));
     }
     return uses;
