@@ -29,7 +29,11 @@ class PeopleIndexers {
         SearchParam.string(
             "family",
             "The client's family name",
-            (r, idx) -> ((Patient) r).getName().forEach(n -> idx.string(n.getFamily()))));
+            (r, idx) -> ((Patient) r).getName().forEach(n -> idx.string(n.getFamily()))),
+        SearchParam.reference(
+            "general-practitioner",
+            "The client's clinician(s): a clinician's caseload is the clients naming them here",
+            (r, idx) -> ((Patient) r).getGeneralPractitioner().forEach(idx::reference)));
   }
 
   @Bean
