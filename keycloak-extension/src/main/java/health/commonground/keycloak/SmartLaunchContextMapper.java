@@ -152,5 +152,4 @@ public class SmartLaunchContextMapper extends AbstractOIDCProtocolMapper
     AuthenticatedClientSessionModel clientSession = clientSessionCtx.getClientSession();
     return clientSession == null ? null : clientSession.getNote(LaunchContexts.NOTE_PREFIX + name);
   }
-
 }

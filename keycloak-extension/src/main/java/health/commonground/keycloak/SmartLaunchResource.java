@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -18,7 +19,7 @@ import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager;
 
 /**
- * {@code POST /realms/{realm}/smart-launch}: an EHR registers the context of a launch (patient,
+ * {@code POST /realms/{realm}/smart-launch/launches}: an EHR registers the context of a launch (patient,
  * encounter, banner, style, fhirContext) and gets back the opaque {@code launch} id it passes to the
  * app. The caller authenticates with a bearer token of a user or service account holding the realm
  * role {@value #REGISTRAR_ROLE}.
@@ -38,6 +39,7 @@ public class SmartLaunchResource {
   }
 
   @POST
+  @Path("launches")
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   public Response register(String body) {

@@ -6,7 +6,7 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
-/** Serves {@link SmartLaunchResource} at {@code /realms/{realm}/smart-launch}. */
+/** Serves {@link SmartLaunchResource} under {@code /realms/{realm}/smart-launch}. */
 public class SmartLaunchResourceProviderFactory implements RealmResourceProviderFactory {
 
   static final String ID = "smart-launch";

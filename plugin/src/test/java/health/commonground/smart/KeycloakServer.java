@@ -47,8 +47,11 @@ final class KeycloakServer {
     Files.createDirectories(home.resolve("data/import"));
     Files.copy(realmFile, home.resolve("data/import/commonground.json"), StandardCopyOption.REPLACE_EXISTING);
     Files.createDirectories(home.resolve("providers"));
-    Files.copy(extensionJar, home.resolve("providers/commonground-keycloak-extension.jar"),
-        StandardCopyOption.REPLACE_EXISTING);
+    // Keycloak rebuilds itself (minutes) when providers/ changes: copy the jar only when it differs.
+    Path deployed = home.resolve("providers/commonground-keycloak-extension.jar");
+    if (!Files.exists(deployed) || Files.mismatch(deployed, extensionJar) != -1) {
+      Files.copy(extensionJar, deployed, StandardCopyOption.REPLACE_EXISTING);
+    }
     Files.createDirectories(log.getParent());
 
     ProcessBuilder builder =
@@ -66,7 +69,7 @@ final class KeycloakServer {
     builder.environment().putAll(environment);
     builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
     process = builder.start();
-    waitUntilReady(Duration.ofMinutes(4));
+    waitUntilReady(Duration.ofMinutes(8));
   }
 
   private void waitUntilReady(Duration timeout) throws Exception {

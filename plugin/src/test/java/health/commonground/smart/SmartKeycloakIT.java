@@ -47,7 +47,13 @@ import org.springframework.web.util.UriComponentsBuilder;
  * SMART launches in headless Chromium against a real Keycloak with our realm and extension: EHR
  * and standalone launch, clinician and client, and the ways a launch must fail.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
+    // Logging is set up before dynamic properties apply, so its settings go here.
+    properties = {
+      "logging.file.name=target/smart-it/app.log",
+      "logging.level.health.commonground=DEBUG"
+    })
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SmartKeycloakIT {
 
@@ -85,8 +91,6 @@ class SmartKeycloakIT {
     // Keycloak's access tokens live 300 s: with this skew every page load after 5 s refreshes.
     registry.add("commonground.smart.refresh-skew", () -> "295s");
     registry.add("spring.session.timeout", () -> "20s");
-    registry.add("logging.file.name", APP_LOG::toString);
-    registry.add("logging.level.health.commonground", () -> "DEBUG");
   }
 
   @BeforeAll
@@ -399,6 +403,7 @@ class SmartKeycloakIT {
                 .subject("common-ground-backend")
                 .audience(tokenEndpoint)
                 .jwtID(UUID.randomUUID().toString())
+                .issueTime(new Date())
                 .expirationTime(Date.from(Instant.now().plusSeconds(120)))
                 .build());
     assertion.sign(new RSASSASigner(key));
@@ -418,13 +423,13 @@ class SmartKeycloakIT {
 
     String backendToken = JSON.readTree(response.body()).path("access_token").asText();
     HttpResponse<String> notRegistrar =
-        postJson(keycloak.realmUrl() + "/smart-launch", "{\"patient\":\"client-sam\"}", backendToken);
+        postJson(keycloak.realmUrl() + "/smart-launch/launches", "{\"patient\":\"client-sam\"}", backendToken);
     assertThat(notRegistrar.statusCode()).isEqualTo(403);
     HttpResponse<String> anonymous =
-        postJson(keycloak.realmUrl() + "/smart-launch", "{\"patient\":\"client-sam\"}", null);
+        postJson(keycloak.realmUrl() + "/smart-launch/launches", "{\"patient\":\"client-sam\"}", null);
     assertThat(anonymous.statusCode()).isEqualTo(401);
     HttpResponse<String> bad =
-        postJson(keycloak.realmUrl() + "/smart-launch", "{\"patient\":\"../x\"}", ehrLauncherToken());
+        postJson(keycloak.realmUrl() + "/smart-launch/launches", "{\"patient\":\"../x\"}", ehrLauncherToken());
     assertThat(bad.statusCode()).isEqualTo(400);
   }
 
@@ -452,7 +457,7 @@ class SmartKeycloakIT {
 
   private static String registerLaunch(String context) throws Exception {
     HttpResponse<String> response =
-        postJson(keycloak.realmUrl() + "/smart-launch", context, ehrLauncherToken());
+        postJson(keycloak.realmUrl() + "/smart-launch/launches", context, ehrLauncherToken());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JSON.readTree(response.body()).path("launch").asText();
   }
