@@ -43,7 +43,7 @@ public final class SandboxTokens {
 
   public static final String BACKEND_CLIENT = "common-ground-backend";
   public static final String APP_CLIENT = "common-ground";
-  public static final String APP_SECRET = "sandbox-app-secret";
+  public static final String APP_SECRET = "common-ground-sandbox-secret";
   public static final String PUBLIC_CLIENT = "common-ground-public";
   /** Everything a test needs to read and write: all types, all interactions. */
   public static final String ALL_SYSTEM_SCOPES = "system/*.cruds";
