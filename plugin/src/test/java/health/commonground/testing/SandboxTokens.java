@@ -1,6 +1,9 @@
 package health.commonground.testing;
 
-import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import ca.uhn.fhir.rest.client.api.IClientInterceptor;
+import ca.uhn.fhir.rest.client.api.IHttpRequest;
+import ca.uhn.fhir.rest.client.api.IHttpResponse;
+import java.time.Instant;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -36,7 +39,9 @@ import java.util.stream.Collectors;
  * code with PKCE, signing in on the sandbox's page as a demo clinician or client).
  *
  * <pre>{@code
- * client.registerInterceptor(SandboxTokens.at(baseUrl).backendInterceptor());
+ * SandboxTokens tokens = SandboxTokens.at("http://127.0.0.1:" + port);
+ * client.registerInterceptor(tokens.backendInterceptor());          // HAPI generic client
+ * request.header("Authorization", "Bearer " + tokens.backendBearer()); // plain HTTP
  * }</pre>
  */
 public final class SandboxTokens {
@@ -53,6 +58,8 @@ public final class SandboxTokens {
 
   private final String baseUrl;
   private final HttpClient http;
+  private String cachedToken;
+  private Instant cachedUntil = Instant.MIN;
 
   private SandboxTokens(String baseUrl) {
     this.baseUrl = baseUrl.replaceAll("/+$", "");
@@ -72,9 +79,34 @@ public final class SandboxTokens {
     return baseUrl + "/fhir";
   }
 
-  /** A HAPI client interceptor sending a backend token with {@code system/*.cruds}. */
-  public BearerTokenAuthInterceptor backendInterceptor() {
-    return new BearerTokenAuthInterceptor(backendToken(ALL_SYSTEM_SCOPES));
+  /**
+   * A HAPI client interceptor sending a backend token with {@code system/*.cruds}, fetched again
+   * shortly before it expires (sandbox tokens live minutes; test suites may run longer).
+   */
+  public IClientInterceptor backendInterceptor() {
+    return new IClientInterceptor() {
+      @Override
+      public void interceptRequest(IHttpRequest request) {
+        request.addHeader("Authorization", "Bearer " + backendBearer());
+      }
+
+      @Override
+      public void interceptResponse(IHttpResponse response) {}
+    };
+  }
+
+  /** A current backend token with {@code system/*.cruds}, cached until a minute before expiry. */
+  public synchronized String backendBearer() {
+    if (cachedToken == null || Instant.now().isAfter(cachedUntil)) {
+      Map<String, Object> response = backendTokenResponse(ALL_SYSTEM_SCOPES);
+      if (!response.containsKey("access_token")) {
+        throw new IllegalStateException("No backend token: " + response);
+      }
+      cachedToken = (String) response.get("access_token");
+      long lifetime = ((Number) response.getOrDefault("expires_in", 300)).longValue();
+      cachedUntil = Instant.now().plusSeconds(Math.max(0, lifetime - 60));
+    }
+    return cachedToken;
   }
 
   /** An access token for the backend test client (client_credentials, private_key_jwt). */
