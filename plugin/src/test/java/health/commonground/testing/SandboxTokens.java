@@ -190,8 +190,15 @@ public final class SandboxTokens {
     }
   }
 
-  /** An authorization request in progress, for tests that take the flow apart. */
+  /**
+   * An authorization request in progress, for tests that take the flow apart. Each flow has its
+   * own browser session, so no earlier sign-in carries over.
+   */
   public Flow startAuthorization(String clientId, String scope, String launch, String method) {
+    return new SandboxTokens(baseUrl).authorizeInThisSession(clientId, scope, launch, method);
+  }
+
+  private Flow authorizeInThisSession(String clientId, String scope, String launch, String method) {
     String verifier = random();
     String challenge = "S256".equals(method) ? s256(verifier) : verifier;
     Map<String, String> params = new LinkedHashMap<>();
