@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import health.commonground.CommonGroundApplication;
 import health.commonground.goal.GoalExtensions;
+import health.commonground.testing.SandboxTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -240,7 +241,9 @@ class DemoClinicIT {
 
   private IGenericClient client() {
     fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    return fhirContext.newRestfulGenericClient("http://127.0.0.1:" + port + "/fhir");
+    IGenericClient client = fhirContext.newRestfulGenericClient("http://127.0.0.1:" + port + "/fhir");
+    client.registerInterceptor(SandboxTokens.at("http://127.0.0.1:" + port).backendInterceptor());
+    return client;
   }
 
   private static Map<String, Resource> byId(List<? extends Resource> resources) {

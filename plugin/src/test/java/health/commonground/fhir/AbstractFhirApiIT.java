@@ -3,6 +3,7 @@ package health.commonground.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import health.commonground.testing.SandboxTokens;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,12 +42,16 @@ abstract class AbstractFhirApiIT
 
   private IGenericClient client;
 
+  private SandboxTokens tokens;
+
   @BeforeEach
   void connect() {
     fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     // The first write warms the profile validator, which takes seconds.
     fhirContext.getRestfulClientFactory().setSocketTimeout(120_000);
     client = fhirContext.newRestfulGenericClient(base());
+    tokens = SandboxTokens.at("http://127.0.0.1:" + port);
+    client.registerInterceptor(tokens.backendInterceptor());
   }
 
   @Override
@@ -62,6 +67,11 @@ abstract class AbstractFhirApiIT
   @Override
   public String base() {
     return "http://127.0.0.1:" + port + "/fhir";
+  }
+
+  @Override
+  public String accessToken() {
+    return tokens.backendBearer();
   }
 
   @Override

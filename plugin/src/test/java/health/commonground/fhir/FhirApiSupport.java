@@ -46,6 +46,9 @@ interface FhirApiSupport {
 
   HttpClient http();
 
+  /** A current bearer token for the FHIR API (a backend service's, with every permission). */
+  String accessToken();
+
   // ---- raw HTTP --------------------------------------------------------------------------------
 
   record Response(int status, java.net.http.HttpHeaders headers, String body) {
@@ -69,7 +72,8 @@ interface FhirApiSupport {
 
   /** {@code path} is relative to the FHIR base and already URL-encoded where it needs to be. */
   default HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(base() + (path.isEmpty() ? "" : "/" + path)));
+    return HttpRequest.newBuilder(URI.create(base() + (path.isEmpty() ? "" : "/" + path)))
+        .header("Authorization", "Bearer " + accessToken());
   }
 
   default Response get(String path, String... headers) {
