@@ -47,11 +47,11 @@ public class AlignmentService {
   }
 
   /** Every open divergence of the client, oldest first. */
-  List<OpenDivergence> openDivergences(String patientId, Instant now) {
+  public List<OpenDivergence> openDivergences(String patientId, Instant now) {
     return openDivergences(load(patientId), now);
   }
 
-  AlignmentSummary summary(String patientId, Instant now) {
+  public AlignmentSummary summary(String patientId, Instant now) {
     return summarize(load(patientId), now);
   }
 

@@ -7,7 +7,7 @@ import java.util.Map;
  * Where one client and their clinician stand: open divergences by dimension and status and their
  * age, shared versus separate goals, and what to discuss next session.
  */
-record AlignmentSummary(
+public record AlignmentSummary(
     String patientId,
     List<OpenDivergence> open,
     Map<String, Integer> byDimension,

@@ -9,7 +9,7 @@ import java.util.List;
  * by a rule). {@code weight} says how far apart the parties are: the number of dimensions of a
  * recorded one, 2 for a declined goal, 1 for other detected ones.
  */
-record OpenDivergence(
+public record OpenDivergence(
     boolean recorded,
     String goalId,
     String counterpartId,
@@ -22,7 +22,7 @@ record OpenDivergence(
     String explanation,
     String goalDescription) {
 
-  long ageDays(Instant now) {
+  public long ageDays(Instant now) {
     return since == null ? 0 : Math.max(0, Duration.between(since, now).toDays());
   }
 }

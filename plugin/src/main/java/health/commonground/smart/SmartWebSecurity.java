@@ -27,7 +27,8 @@ import org.springframework.session.web.http.DefaultCookieSerializer;
 class SmartWebSecurity {
 
   static final String[] PATHS = {
-    "/", "/launch", "/launch/**", "/app", "/app/**", "/logout", "/css/**", "/js/**", "/favicon.ico"
+    "/", "/launch", "/launch/**", "/app", "/app/**", "/logout", "/css/**", "/js/**", "/webjars/**",
+    "/favicon.ico", "/error"
   };
 
   @Bean
