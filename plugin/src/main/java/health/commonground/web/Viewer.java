@@ -1,0 +1,36 @@
+package health.commonground.web;
+
+import health.commonground.security.ActingUser;
+import health.commonground.smart.AppRole;
+import health.commonground.smart.SmartSession;
+
+/**
+ * Who is looking at a screen, from their launched session: a clinician or a client, the FHIR
+ * resource they are ({@code Practitioner/…}, {@code Patient/…}) and the patient in context.
+ */
+record Viewer(SmartSession session, AppRole role, String userType, String userId, String contextPatient) {
+
+  boolean isClinician() {
+    return role == AppRole.CLINICIAN;
+  }
+
+  boolean isClient() {
+    return role == AppRole.CLIENT;
+  }
+
+  /** The patient whose goals a client sees: always their own. */
+  String ownPatient() {
+    return "Patient".equals(userType) && userId != null ? userId : contextPatient;
+  }
+
+  String reference() {
+    return userType == null ? null : userType + "/" + userId;
+  }
+
+  ActingUser actor() {
+    String name = session.user().displayName();
+    return userType == null
+        ? new ActingUser(null, null, name == null ? "Common Ground app user" : name)
+        : new ActingUser(userType, userId, name);
+  }
+}

@@ -1,0 +1,114 @@
+package health.commonground.web;
+
+import health.commonground.smart.AppRole;
+import health.commonground.smart.AppSessions;
+import health.commonground.smart.SmartSession;
+import health.commonground.store.LocalReference;
+import health.commonground.store.ResourceStore;
+import health.commonground.store.StoredVersion;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * Resolves the viewer of a request and decides which clients' goals they may open: a client only
+ * their own; a clinician the client the EHR launched them with, and the clients they treat
+ * ({@code Patient.generalPractitioner} is them or one of their PractitionerRoles).
+ */
+@Component
+class Viewers {
+
+  private final AppSessions sessions;
+  private final ResourceStore store;
+
+  Viewers(AppSessions sessions, ResourceStore store) {
+    this.sessions = sessions;
+    this.store = store;
+  }
+
+  Viewer current(HttpServletRequest request) {
+    SmartSession session = sessions.current(request).orElseThrow(SessionEnded::new);
+    LocalReference user = fhirUser(session.user().fhirUser());
+    String context = session.context() == null ? null : session.context().patient();
+    return new Viewer(
+        session,
+        session.user().role(),
+        user == null ? null : user.type(),
+        user == null ? null : user.id(),
+        context);
+  }
+
+  /** Refuses (as not found, so nothing leaks) a client the viewer may not see. */
+  void requireAccess(Viewer viewer, String patientId) {
+    if (!mayOpen(viewer, patientId)) {
+      throw new NotYours();
+    }
+  }
+
+  boolean mayOpen(Viewer viewer, String patientId) {
+    if (patientId == null) {
+      return false;
+    }
+    if (viewer.role() == AppRole.CLIENT) {
+      return patientId.equals(viewer.ownPatient());
+    }
+    return patientId.equals(viewer.contextPatient()) || caseload(viewer).contains(patientId);
+  }
+
+  /** The ids of the clients a clinician treats. */
+  Set<String> caseload(Viewer viewer) {
+    Set<String> patients = new HashSet<>();
+    if (!viewer.isClinician() || viewer.userId() == null) {
+      return patients;
+    }
+    if ("PractitionerRole".equals(viewer.userType())) {
+      store.referencing("Patient", "general-practitioner", "PractitionerRole", List.of(viewer.userId()))
+          .forEach(p -> patients.add(p.id()));
+      return patients;
+    }
+    if (!"Practitioner".equals(viewer.userType())) {
+      return patients;
+    }
+    store.referencing("Patient", "general-practitioner", "Practitioner", List.of(viewer.userId()))
+        .forEach(p -> patients.add(p.id()));
+    List<String> roles =
+        store.referencing("PractitionerRole", "practitioner", "Practitioner", List.of(viewer.userId()))
+            .stream()
+            .map(StoredVersion::id)
+            .toList();
+    store.referencing("Patient", "general-practitioner", "PractitionerRole", roles)
+        .forEach(p -> patients.add(p.id()));
+    return patients;
+  }
+
+  /** {@code Practitioner/123} or an absolute URL ending in it (the EHR's fhirUser claim). */
+  static LocalReference fhirUser(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String[] parts = value.split("/");
+    if (parts.length < 2) {
+      return null;
+    }
+    return LocalReference.parse(parts[parts.length - 2] + "/" + parts[parts.length - 1])
+        .filter(
+            r -> List.of("Patient", "Practitioner", "PractitionerRole", "RelatedPerson").contains(r.type()))
+        .orElse(null);
+  }
+
+  /** The session is gone (expired or signed out): the person must launch again. */
+  static final class SessionEnded extends RuntimeException {
+    SessionEnded() {
+      super("The app session has ended");
+    }
+  }
+
+  /** A client the viewer may not open. */
+  static final class NotYours extends RuntimeException {
+    NotYours() {
+      super("Not a client of this viewer");
+    }
+  }
+}

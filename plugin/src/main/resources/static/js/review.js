@@ -1,0 +1,47 @@
+// Joint review screens: focus after in-place updates, and lines between linked goals.
+(function () {
+  "use strict";
+
+  function drawLinks() {
+    document.querySelectorAll(".columns").forEach(function (columns) {
+      var svg = columns.querySelector(".link-lines");
+      if (!svg) return;
+      while (svg.firstChild) svg.removeChild(svg.firstChild);
+      if (getComputedStyle(svg).display === "none") return;
+      var box = columns.getBoundingClientRect();
+      var drawn = {};
+      columns.querySelectorAll(".column-client [data-goal]").forEach(function (from) {
+        (from.getAttribute("data-links") || "").split(" ").forEach(function (id) {
+          if (!id || drawn[from.dataset.goal + id]) return;
+          var to = columns.querySelector('.column-therapist [data-goal="' + id + '"]');
+          if (!to) return;
+          drawn[from.dataset.goal + id] = true;
+          var a = from.getBoundingClientRect();
+          var b = to.getBoundingClientRect();
+          var x1 = a.right - box.left, y1 = a.top + Math.min(a.height / 2, 40) - box.top;
+          var x2 = b.left - box.left, y2 = b.top + Math.min(b.height / 2, 40) - box.top;
+          var mid = (x1 + x2) / 2;
+          var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+          path.setAttribute("d", "M" + x1 + "," + y1 + " C" + mid + "," + y1 + " " + mid + "," + y2 + " " + x2 + "," + y2);
+          svg.appendChild(path);
+        });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", drawLinks);
+  window.addEventListener("resize", drawLinks);
+  document.addEventListener("toggle", drawLinks, true);
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    drawLinks();
+    var target = event.detail.target;
+    var flash = document.getElementById("flash");
+    if (target && target.id === "board" && flash && flash.textContent.trim() !== "") {
+      flash.focus();
+    } else if (target && target.classList.contains("actions-slot")) {
+      var first = target.querySelector("summary, input:not([type=hidden]), select, textarea, button");
+      if (first) first.focus();
+    }
+  });
+})();
