@@ -26,7 +26,7 @@ class Caseload {
   }
 
   /** One client on the caseload. */
-  record Row(
+  public record Row(
       String patientId,
       String name,
       int open,

@@ -12,7 +12,7 @@ import java.util.List;
  * @param detail the server's own explanation, when it adds something (may be English)
  * @param conflict both versions, for a conflict
  */
-record Flash(String kind, String key, String detail, Conflict conflict) implements Serializable {
+public record Flash(String kind, String key, String detail, Conflict conflict) implements Serializable {
 
   static Flash success(String key) {
     return new Flash("success", key, null, null);
@@ -30,10 +30,10 @@ record Flash(String kind, String key, String detail, Conflict conflict) implemen
    * A goal changed by someone else between reading and writing: the version the person saw, the
    * version now stored, and what they tried to do (not saved).
    */
-  record Conflict(String goalId, GoalVersion seen, GoalVersion now, String attempted)
+  public record Conflict(String goalId, GoalVersion seen, GoalVersion now, String attempted)
       implements Serializable {}
 
-  record GoalVersion(
+  public record GoalVersion(
       long version,
       String text,
       String lifecycle,

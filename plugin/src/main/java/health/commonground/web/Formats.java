@@ -9,26 +9,26 @@ import org.springframework.stereotype.Component;
 
 /** Dates and language names for the templates, in the reader's language. */
 @Component("fmt")
-class Formats {
+public class Formats {
 
   private final ZoneId zone = ZoneId.systemDefault();
 
-  String date(Instant instant, Locale locale) {
+  public String date(Instant instant, Locale locale) {
     return instant == null
         ? ""
         : DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(locale).format(instant.atZone(zone));
   }
 
-  String iso(Instant instant) {
+  public String iso(Instant instant) {
     return instant == null ? "" : DateTimeFormatter.ISO_LOCAL_DATE.format(instant.atZone(zone));
   }
 
   /** Both parties' wordings, one per line: the starting point of a shared goal's wording. */
-  String both(String clientWords, String therapistWords) {
+  public String both(String clientWords, String therapistWords) {
     return (clientWords == null ? "" : clientWords) + "\n" + (therapistWords == null ? "" : therapistWords);
   }
 
-  String language(String tag, Locale locale) {
+  public String language(String tag, Locale locale) {
     return Languages.name(tag, locale);
   }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
  * Every goal has a short tag (C1, T1, S1) so that links read the same on screen, in print and to a
  * screen reader.
  */
-record GoalBoard(
+public record GoalBoard(
     String patientId,
     String patientName,
     String patientLanguage,
@@ -22,7 +22,7 @@ record GoalBoard(
     List<DiscussItem> toDiscuss,
     Map<String, Integer> openByDimension) {
 
-  GoalCard goal(String id) {
+  public GoalCard goal(String id) {
     for (List<GoalCard> list : List.of(shared, client, therapist, ended)) {
       for (GoalCard card : list) {
         if (card.id().equals(id)) {
@@ -33,13 +33,13 @@ record GoalBoard(
     return null;
   }
 
-  String tag(String goalId) {
+  public String tag(String goalId) {
     GoalCard card = goal(goalId);
     return card == null ? "?" : card.tag();
   }
 
   /** One goal as a card. */
-  record GoalCard(
+  public record GoalCard(
       String id,
       long version,
       String tag,
@@ -56,41 +56,41 @@ record GoalBoard(
       List<Link> links,
       Instant recorded) {
 
-    boolean isShared() {
+    public boolean isShared() {
       return "shared".equals(role);
     }
 
-    boolean isClient() {
+    public boolean isClient() {
       return "client".equals(role);
     }
 
-    boolean isTherapist() {
+    public boolean isTherapist() {
       return "therapist".equals(role);
     }
 
-    List<Link> counterparts() {
+    public List<Link> counterparts() {
       return links.stream().filter(l -> "other".equals(l.type())).toList();
     }
 
     /** Links other than counterparts: shared goals it led to, what it replaced or was replaced by. */
-    List<Link> history() {
+    public List<Link> history() {
       return links.stream().filter(l -> !"other".equals(l.type())).toList();
     }
 
-    String linkIds() {
+    public String linkIds() {
       return String.join(" ", counterparts().stream().map(Link::goalId).toList());
     }
   }
 
-  record Translation(String language, String text) {}
+  public record Translation(String language, String text) {}
 
-  record Note(String authorName, boolean byClient, Instant time, String text) {}
+  public record Note(String authorName, boolean byClient, Instant time, String text) {}
 
   /** A goal-relationship link; {@code tag} is the target's tag on this board. */
-  record Link(String type, String goalId, String tag) {}
+  public record Link(String type, String goalId, String tag) {}
 
   /** A divergence recorded on a client goal against a therapist goal. */
-  record DivergenceCard(
+  public record DivergenceCard(
       String key,
       String clientGoalId,
       String therapistGoalId,
@@ -107,13 +107,13 @@ record GoalBoard(
       List<Note> notes,
       List<String> nextStatuses) {}
 
-  record Strategy(String code, Instant date, String authorName, String note) {}
+  public record Strategy(String code, Instant date, String authorName, String note) {}
 
   /**
    * One item of "to discuss next session": a recorded divergence (status and dimensions) or one the
    * system detected (its rule).
    */
-  record DiscussItem(
+  public record DiscussItem(
       boolean recorded,
       String goalId,
       String goalTag,

@@ -8,22 +8,22 @@ import health.commonground.smart.SmartSession;
  * Who is looking at a screen, from their launched session: a clinician or a client, the FHIR
  * resource they are ({@code Practitioner/…}, {@code Patient/…}) and the patient in context.
  */
-record Viewer(SmartSession session, AppRole role, String userType, String userId, String contextPatient) {
+public record Viewer(SmartSession session, AppRole role, String userType, String userId, String contextPatient) {
 
-  boolean isClinician() {
+  public boolean isClinician() {
     return role == AppRole.CLINICIAN;
   }
 
-  boolean isClient() {
+  public boolean isClient() {
     return role == AppRole.CLIENT;
   }
 
   /** The patient whose goals a client sees: always their own. */
-  String ownPatient() {
+  public String ownPatient() {
     return "Patient".equals(userType) && userId != null ? userId : contextPatient;
   }
 
-  String reference() {
+  public String reference() {
     return userType == null ? null : userType + "/" + userId;
   }
 
