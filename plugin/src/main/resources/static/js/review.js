@@ -33,6 +33,21 @@
   window.addEventListener("resize", drawLinks);
   document.addEventListener("toggle", drawLinks, true);
 
+  // A failed request (server error, connection lost) is said in words, never silently dropped.
+  document.addEventListener("htmx:responseError", announceFailure);
+  document.addEventListener("htmx:sendError", announceFailure);
+  function announceFailure() {
+    var flash = document.getElementById("flash");
+    var board = document.getElementById("board");
+    if (!flash || !board) return;
+    flash.textContent = "";
+    var alert = document.createElement("div");
+    alert.className = "alert alert-danger";
+    alert.textContent = board.getAttribute("data-error-text") || "Something went wrong.";
+    flash.appendChild(alert);
+    flash.focus();
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     drawLinks();
     var target = event.detail.target;

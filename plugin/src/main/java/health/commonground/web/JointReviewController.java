@@ -412,6 +412,7 @@ class JointReviewController {
 
   private String page(Model model, Viewer viewer, String view, String patient) {
     model.addAttribute("viewer", viewer);
+    model.addAttribute("viewerName", viewerName(viewer));
     model.addAttribute("smart", viewer.session());
     model.addAttribute("context", viewer.session().context());
     model.addAttribute("patient", patient);
@@ -461,6 +462,15 @@ class JointReviewController {
         seen == null ? null : reader.goalVersion(goal, seen).map(Conflicts::version).orElse(null);
     Flash.GoalVersion now = reader.goal(goal).map(Conflicts::version).orElse(null);
     return new Flash.Conflict(goal, before, now, attempted);
+  }
+
+  /** The signed-in person's name: from the id token, else from their record here. */
+  private String viewerName(Viewer viewer) {
+    String name = viewer.session().user().displayName();
+    if (name == null && viewer.reference() != null) {
+      name = reader.names(java.util.Set.of(viewer.reference())).get(viewer.reference());
+    }
+    return name;
   }
 
   private static boolean htmx(HttpServletRequest request) {
