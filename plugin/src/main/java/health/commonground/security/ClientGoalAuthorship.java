@@ -4,12 +4,18 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import health.commonground.fhir.OperationOutcomes;
 import health.commonground.fhir.WriteRule;
 import health.commonground.goal.GoalRole;
+import java.util.Objects;
 import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
 
-/** A client states and changes their own goals; a therapist's goal is the therapist's to write. */
+/**
+ * A client states and changes their own goals; a therapist's goal is the therapist's to write. A
+ * client may still answer a therapist goal (their own acceptance) or ask about it (a note): such a
+ * write leaves the therapist's wording and authorship as they were, and the own-voice rule of the
+ * divergence feature checks that the client changed only their own answer.
+ */
 @Component
 class ClientGoalAuthorship implements WriteRule {
 
@@ -27,12 +33,20 @@ class ClientGoalAuthorship implements WriteRule {
         GoalRole.of((Goal) incoming).filter(GoalRole.THERAPIST::equals).isPresent()
             || (previous != null
                 && GoalRole.of((Goal) previous).filter(GoalRole.THERAPIST::equals).isPresent());
-    if (therapistGoal) {
+    if (therapistGoal && !answerOnly((Goal) incoming, (Goal) previous)) {
       String message =
           "A client may not write a therapist goal; state your own goal (expressedBy yourself)"
               + " or accept or question the therapist's goal through a shared goal";
       throw new ForbiddenOperationException(
           message, OperationOutcomes.error(IssueType.FORBIDDEN, message, "Goal.expressedBy"));
     }
+  }
+
+  /** An update that keeps the therapist's wording, author and subject: an answer or a question. */
+  private static boolean answerOnly(Goal incoming, Goal previous) {
+    return previous != null
+        && Objects.equals(incoming.getDescription().getText(), previous.getDescription().getText())
+        && Objects.equals(incoming.getExpressedBy().getReference(), previous.getExpressedBy().getReference())
+        && Objects.equals(incoming.getSubject().getReference(), previous.getSubject().getReference());
   }
 }
