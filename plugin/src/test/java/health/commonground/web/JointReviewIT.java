@@ -126,21 +126,21 @@ class JointReviewIT {
     clinician.axe("clinician-goal-actions");
     forms.findElement(By.cssSelector("form[action$='/divergence'] button[type=submit]")).click();
     clinician.waitForFlash("Saved: the divergence is named");
-    WebElement divergence = clinician.find(By.cssSelector(".divergence-card.open"));
-    assertThat(clinician.text(By.cssSelector(".divergences"))).contains("Client readiness", "Different perspectives", "identified");
+    String pair = tag(clinician, CLIENT_WORDS) + " ↔ " + tag(clinician, THERAPIST_WORDS);
+    assertThat(divergence(clinician, pair).getText()).contains("Client readiness", "Different perspectives", "identified");
 
     // Log a strategy on it.
-    openDivergence(clinician);
-    WebElement strategyForm = clinician.find(By.cssSelector(".divergence-card.open form[action$='/strategy']"));
+    openDivergence(clinician, pair);
+    WebElement strategyForm = divergence(clinician, pair).findElement(By.cssSelector("form[action$='/strategy']"));
     strategyForm.findElement(By.cssSelector("input[value='open-communication']")).click();
     strategyForm.findElement(By.name("note")).sendKeys("Asked what Mondays feel like; shared what I notice on Sundays");
     strategyForm.findElement(By.cssSelector("button[type=submit]")).click();
     clinician.waitForFlash("Saved: the strategy");
-    assertThat(clinician.text(By.cssSelector(".divergence-card.open .timeline"))).contains("Open communication");
+    assertThat(divergence(clinician, pair).findElement(By.className("timeline")).getText()).contains("Open communication");
 
     // Propose a shared goal, prefilled from both wordings.
-    openDivergence(clinician);
-    WebElement details = clinician.find(By.cssSelector(".divergence-card.open .action-forms details:last-of-type"));
+    openDivergence(clinician, pair);
+    WebElement details = divergence(clinician, pair).findElement(By.cssSelector(".action-forms details:last-of-type"));
     details.findElement(By.tagName("summary")).click();
     WebElement wording = details.findElement(By.name("text"));
     assertThat(wording.getAttribute("value")).contains(CLIENT_WORDS).contains(THERAPIST_WORDS);
@@ -150,7 +150,7 @@ class JointReviewIT {
     clinician.waitForFlash("Saved: the shared goal is proposed");
     WebElement shared = card(clinician, SHARED_WORDS);
     assertThat(shared.getText()).contains("proposed");
-    assertThat(clinician.text(By.cssSelector(".divergences"))).contains("common ground");
+    assertThat(divergence(clinician, pair).getText()).contains("common ground");
 
     // The clinician agrees to the shared goal; it waits for the client.
     shared.findElement(By.cssSelector("form[action$='/acceptance'] button")).click();
@@ -337,9 +337,23 @@ class JointReviewIT {
     browser.wait.until(d -> !card(browser, words).findElements(By.className("action-forms")).isEmpty());
   }
 
-  private static void openDivergence(Chrome browser) {
-    browser.find(By.cssSelector(".divergence-card.open .actions-slot a")).click();
-    browser.waitFor(By.cssSelector(".divergence-card.open .action-forms"));
+  /** The tag (C1, T2, …) of the goal card showing these words. */
+  private static String tag(Chrome browser, String words) {
+    return card(browser, words).findElement(By.className("tag")).getText();
+  }
+
+  /** The divergence card between two goals, by their tags ("C4 ↔ T3"). */
+  private static WebElement divergence(Chrome browser, String pair) {
+    return browser.wait.until(
+        d -> d.findElements(By.cssSelector(".divergence-card")).stream()
+            .filter(c -> c.findElement(By.tagName("h3")).getText().startsWith(pair))
+            .findFirst()
+            .orElse(null));
+  }
+
+  private static void openDivergence(Chrome browser, String pair) {
+    divergence(browser, pair).findElement(By.cssSelector(".actions-slot a")).click();
+    browser.wait.until(d -> !divergence(browser, pair).findElements(By.className("action-forms")).isEmpty());
   }
 
   /** Headless Chromium from the system packages, with a fresh profile. */
