@@ -27,7 +27,7 @@ import org.springframework.session.web.http.DefaultCookieSerializer;
 class SmartWebSecurity {
 
   static final String[] PATHS = {
-    "/", "/launch", "/launch/**", "/app", "/app/**", "/logout", "/css/**", "/js/**", "/favicon.ico"
+    "/launch", "/launch/**", "/app", "/app/**", "/logout", "/css/**", "/js/**"
   };
 
   @Bean

@@ -364,7 +364,7 @@ class SmartKeycloakIT {
   @Test
   @Order(17)
   void securityHeadersAndCookieAttributes() throws Exception {
-    HttpResponse<String> home = get(APP + "/", null);
+    HttpResponse<String> home = get(APP + "/launch/start", null);
     assertThat(home.statusCode()).isEqualTo(200);
     assertThat(home.headers().firstValue("Content-Security-Policy").orElseThrow())
         .contains("frame-ancestors 'self' " + FRAMING_EHR)
