@@ -29,7 +29,12 @@ class PeopleIndexers {
         SearchParam.string(
             "family",
             "The client's family name",
-            (r, idx) -> ((Patient) r).getName().forEach(n -> idx.string(n.getFamily()))));
+            (r, idx) -> ((Patient) r).getName().forEach(n -> idx.string(n.getFamily()))),
+        SearchParam.reference(
+            "general-practitioner",
+            "The clinicians treating the client (Practitioner or PractitionerRole); user/ scopes"
+                + " let a clinician see exactly these clients",
+            (r, idx) -> ((Patient) r).getGeneralPractitioner().forEach(idx::reference)));
   }
 
   @Bean
