@@ -39,6 +39,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -97,7 +98,7 @@ class SmartKeycloakIT {
 
   @BeforeAll
   static void startKeycloakAndEhr() throws Exception {
-    captureAppLog();
+    Files.deleteIfExists(APP_LOG);
     keycloak =
         new KeycloakServer(
             Path.of(System.getProperty("keycloak.home", "target/keycloak/keycloak-26.5.6")),
@@ -465,12 +466,16 @@ class SmartKeycloakIT {
 
   /**
    * Everything the app logs during this class, at DEBUG for our own code, into {@link #APP_LOG}.
-   * Attached by hand: Spring Boot sets logging up once per JVM, before this class's properties.
+   * Attached by hand once the application is up: Spring Boot sets logging up once per JVM (and
+   * resets it when it does), so neither properties nor an earlier appender would survive.
    */
-  private static void captureAppLog() throws IOException {
-    Files.createDirectories(APP_LOG.getParent());
-    Files.deleteIfExists(APP_LOG);
+  @BeforeEach
+  void captureAppLog() throws IOException {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    if (logCapture != null && context.getLogger(Logger.ROOT_LOGGER_NAME).isAttached(logCapture)) {
+      return;
+    }
+    Files.createDirectories(APP_LOG.getParent());
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
     encoder.setPattern("%d %-5level [%thread] %logger - %msg%n");
