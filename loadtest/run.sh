@@ -19,16 +19,20 @@ READY_TIMEOUT_S="${READY_TIMEOUT_S:-180}"
 
 server_jar=plugin/target/plugin-0.1.0-SNAPSHOT.jar
 driver_jar=loadtest/target/loadtest-0.1.0-SNAPSHOT.jar
-stale() {
-  [ ! -f "$server_jar" ] || [ ! -f "$driver_jar" ] ||
-    [ -n "$(find pom.xml plugin/pom.xml plugin/src fhir-profiles/fsh-generated fhir-profiles/pom.xml \
-      loadtest/pom.xml loadtest/src -newer "$server_jar" -type f -print -quit)" ] ||
-    [ -n "$(find loadtest/src -newer "$driver_jar" -type f -print -quit)" ]
+server_stale() {
+  [ ! -f "$server_jar" ] ||
+    [ -n "$(find pom.xml plugin/pom.xml plugin/src fhir-profiles/pom.xml fhir-profiles/fsh-generated \
+      -newer "$server_jar" -type f -print -quit)" ]
 }
-if stale; then
-  echo "Building (mvn -q -B -DskipTests package)..."
+driver_stale() {
+  [ ! -f "$driver_jar" ] || [ -n "$(find loadtest/pom.xml loadtest/src -newer "$driver_jar" -type f -print -quit)" ]
+}
+if server_stale; then
   # A repackaged Boot jar is not rebuilt when only dependencies change; remove it so it is.
   rm -f "$server_jar" "$server_jar.original"
+fi
+if [ ! -f "$server_jar" ] || driver_stale; then
+  echo "Building (mvn -q -B -DskipTests package)..."
   mvn -q -B -DskipTests package
 fi
 
@@ -100,7 +104,8 @@ echo "Ready: /fhir/metadata answered $ready_ms ms after launch (target <= 15000 
   "RSS $(($(rss_kb VmRSS) / 1024)) MB; load average $(cut -d' ' -f1 /proc/loadavg)"
 
 status=0
-java -jar "$driver_jar" --base "$base" --goals "$GOALS" --threads "$THREADS" "$@" || status=$?
+java -jar "$driver_jar" --base "$base" --goals "$GOALS" --threads "$THREADS" \
+  --server-pid "$server_pid" "$@" || status=$?
 
 echo
 echo "Resident memory after the run: VmRSS $(($(rss_kb VmRSS) / 1024)) MB (target <= 600 MB)," \

@@ -254,6 +254,8 @@ public final class LoadDriver {
     }
     errors.set(0);
     String loadBefore = loadAverage();
+    long serverCpuBefore = serverCpuMillis();
+    long clientCpuBefore = clientCpuMillis();
     int limit = name.equals("create") ? options.createSeconds : options.phaseSeconds;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(limit);
     AtomicInteger next = new AtomicInteger();
@@ -288,11 +290,13 @@ public final class LoadDriver {
       worker.get();
     }
     long elapsed = System.nanoTime() - start;
+    long serverCpu = serverCpuMillis() - serverCpuBefore;
+    long clientCpu = clientCpuMillis() - clientCpuBefore;
     pool.shutdown();
     long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
     PhaseResult result =
         new PhaseResult(name, threads, all, elapsed, errors.get(), loadBefore + " -> " + loadAverage(),
-            all.length < count);
+            all.length < count, serverCpuBefore < 0 ? -1 : serverCpu, clientCpu);
     System.out.printf(
         Locale.ROOT,
         "  %-16s %d thread(s): %6d ops in %6.1f s, %8.1f ops/s%s%n",
@@ -322,9 +326,13 @@ public final class LoadDriver {
     final int errors;
     final String load;
     final boolean cutShort;
+    final long serverCpuMillis;
+    final long clientCpuMillis;
 
     PhaseResult(String name, int threads, long[] sortedNanos, long elapsedNanos, int errors,
-        String load, boolean cutShort) {
+        String load, boolean cutShort, long serverCpuMillis, long clientCpuMillis) {
+      this.serverCpuMillis = serverCpuMillis;
+      this.clientCpuMillis = clientCpuMillis;
       this.name = name;
       this.threads = threads;
       this.sortedNanos = sortedNanos;
@@ -332,6 +340,11 @@ public final class LoadDriver {
       this.errors = errors;
       this.load = load;
       this.cutShort = cutShort;
+    }
+
+    /** CPU milliseconds per operation of the server ({@code NaN} without --server-pid) or client. */
+    double cpuPerOp(long cpuMillis) {
+      return cpuMillis < 0 || sortedNanos.length == 0 ? Double.NaN : (double) cpuMillis / sortedNanos.length;
     }
 
     double opsPerSecond() {
@@ -350,14 +363,18 @@ public final class LoadDriver {
 
   private void printTable() {
     System.out.println();
+    System.out.println(
+        "srv cpu / cli cpu: CPU milliseconds per operation used by the server process (needs"
+            + " --server-pid) and by this driver; on a busy machine they say more than ops/s.");
     System.out.printf(
         Locale.ROOT,
-        "%-16s %7s %7s %9s %8s %8s %8s %7s  %s%n",
-        "phase", "threads", "ops", "ops/s", "p50 ms", "p90 ms", "p99 ms", "errors", "load avg (1 min)");
+        "%-16s %7s %7s %9s %8s %8s %8s %7s %9s %9s  %s%n",
+        "phase", "threads", "ops", "ops/s", "p50 ms", "p90 ms", "p99 ms", "errors", "srv cpu", "cli cpu",
+        "load avg (1 min)");
     for (PhaseResult r : results) {
       System.out.printf(
           Locale.ROOT,
-          "%-16s %7d %7d %9.1f %8.2f %8.2f %8.2f %7d  %s%s%n",
+          "%-16s %7d %7d %9.1f %8.2f %8.2f %8.2f %7d %9.2f %9.2f  %s%s%n",
           r.name,
           r.threads,
           r.sortedNanos.length,
@@ -366,6 +383,8 @@ public final class LoadDriver {
           r.p(90),
           r.p(99),
           r.errors,
+          r.cpuPerOp(r.serverCpuMillis),
+          r.cpuPerOp(r.clientCpuMillis),
           r.load,
           r.cutShort ? "  (time limit)" : "");
     }
@@ -411,6 +430,25 @@ public final class LoadDriver {
     return body.length() > 300 ? body.substring(0, 300) + "..." : body;
   }
 
+  /** User + system CPU time of the server process, from /proc; -1 when unknown. */
+  private long serverCpuMillis() {
+    if (options.serverPid <= 0) {
+      return -1;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc/" + options.serverPid + "/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // Fields 14 and 15 of stat (utime, stime), counted after the command name; clock ticks of 10 ms.
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static long clientCpuMillis() {
+    return ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+  }
+
   private static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
@@ -441,6 +479,7 @@ public final class LoadDriver {
     int warmup = 200;
     int phaseSeconds = 180;
     int createSeconds = 900;
+    long serverPid = -1;
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -465,6 +504,7 @@ public final class LoadDriver {
           case "--warmup" -> o.warmup = bounded(value, 0, 10_000);
           case "--phase-seconds" -> o.phaseSeconds = bounded(value, 1, 3_600);
           case "--create-seconds" -> o.createSeconds = bounded(value, 1, 7_200);
+          case "--server-pid" -> o.serverPid = Long.parseLong(value);
           default -> {
             System.err.println("Unknown option " + arg);
             usage();
@@ -488,7 +528,7 @@ public final class LoadDriver {
           """
           Usage: java -jar loadtest.jar [--base URL] [--goals N] [--threads 1,4] [--patients 80]
                  [--practitioners 8] [--reads 5000] [--searches 1000] [--validations 500]
-                 [--warmup 200] [--phase-seconds 180] [--create-seconds 900]
+                 [--warmup 200] [--phase-seconds 180] [--create-seconds 900] [--server-pid PID]
             --base           FHIR base URL of a running server (default http://127.0.0.1:8080/fhir)
             --goals          Goals to create, split evenly over the thread counts (default 10000)
             --threads        client thread counts; each runs a create, a read and a search phase
@@ -496,6 +536,7 @@ public final class LoadDriver {
             --warmup         untimed operations before each phase (create: at most a tenth of it)
             --phase-seconds  wall-clock limit of every read, search and $validate phase
             --create-seconds wall-clock limit of every create phase
+            --server-pid     the server's process id, to report its CPU time per operation
           """);
     }
   }
