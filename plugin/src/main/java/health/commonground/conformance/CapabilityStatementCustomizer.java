@@ -5,6 +5,8 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import health.commonground.fhir.FhirInterceptor;
 import health.commonground.store.SearchParam;
 import health.commonground.store.SearchParamRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -44,6 +46,23 @@ class CapabilityStatementCustomizer implements FhirInterceptor {
     statement.getImplementation().setDescription(
         "Client and therapist goals side by side as linked FHIR Goals, with their divergences");
     statement.addImplementationGuide(ImplementationGuide.CANONICAL + "/ImplementationGuide/commonground");
+    CapabilityStatement.CapabilityStatementRestComponent rest = statement.getRestFirstRep();
+    boolean transaction =
+        rest.getInteraction().stream()
+            .anyMatch(i -> i.getCode() == CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
+    if (transaction) {
+      // The same endpoint takes batch Bundles; HAPI only announces the transaction.
+      rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);
+    }
+    List<String> revIncludes = new ArrayList<>();
+    for (CapabilityStatementRestResourceComponent resource :
+        statement.getRestFirstRep().getResource()) {
+      for (SearchParam param : registry.params(resource.getType())) {
+        if (param.kind() == SearchParam.Kind.REFERENCE) {
+          revIncludes.add(resource.getType() + ":" + param.name());
+        }
+      }
+    }
     for (CapabilityStatementRestResourceComponent resource :
         statement.getRestFirstRep().getResource()) {
       String type = resource.getType();
@@ -54,6 +73,15 @@ class CapabilityStatementCustomizer implements FhirInterceptor {
             .ifPresent(r -> sp.setDefinition(((org.hl7.fhir.r4.model.SearchParameter) r).getUrl()));
       }
       if (!registry.params(type).isEmpty()) {
+        // HAPI can only say "*" for our generic include parameters; name the ones that work.
+        resource.getSearchInclude().clear();
+        resource.getSearchRevInclude().clear();
+        for (SearchParam param : registry.params(type)) {
+          if (param.kind() == SearchParam.Kind.REFERENCE) {
+            resource.addSearchInclude(type + ":" + param.name());
+          }
+        }
+        revIncludes.forEach(resource::addSearchRevInclude);
         resource.addSearchParam().setName("_id").setType(SearchParamType.TOKEN);
         resource.addSearchParam().setName("_lastUpdated").setType(SearchParamType.DATE);
         resource.setConditionalCreate(true);

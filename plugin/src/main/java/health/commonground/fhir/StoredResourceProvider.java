@@ -24,17 +24,20 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.commonground.security.ActingUsers;
+import health.commonground.security.ResourceAccess;
 import health.commonground.store.LocalReference;
 import health.commonground.store.ResourceStore;
 import health.commonground.store.SearchParam;
 import health.commonground.store.SearchParamRegistry;
 import health.commonground.store.SearchQuery;
+import health.commonground.store.SqlCondition;
 import health.commonground.store.StoredVersion;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
@@ -74,7 +77,13 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
   }
 
   @Read(version = true)
-  public T read(@IdParam IdType id) {
+  public T read(@IdParam IdType id, RequestDetails request) {
+    checkVisible(id, request);
+    return read(id);
+  }
+
+  /** Reads without asking whom for: for the server's own use after access was checked. */
+  public T read(IdType id) {
     ResourceWriter.checkId(id.getIdPart());
     StoredVersion stored;
     if (id.hasVersionIdPart()) {
@@ -99,30 +108,52 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
       @IdParam IdType id,
       @Since InstantType since,
       @Count Integer count,
-      @Offset Integer offset) {
+      @Offset Integer offset,
+      RequestDetails request) {
     ResourceWriter.checkId(id.getIdPart());
     if (store.read(typeName, id.getIdPart()).isEmpty()) {
       throw notFound(id);
     }
-    return history(id.getIdPart(), since, count, offset);
+    checkVisible(id, request);
+    return history(id.getIdPart(), since, count, offset, null);
   }
 
   @History
   public IBundleProvider typeHistory(
-      @Since InstantType since, @Count Integer count, @Offset Integer offset) {
-    return history(null, since, count, offset);
+      @Since InstantType since,
+      @Count Integer count,
+      @Offset Integer offset,
+      RequestDetails request) {
+    return history(
+        null, since, count, offset, ResourceAccess.of(request).readable(typeName).orElse(null));
   }
 
-  private IBundleProvider history(String id, InstantType since, Integer count, Integer offset) {
+  private IBundleProvider history(
+      String id, InstantType since, Integer count, Integer offset, SqlCondition visible) {
     int pageSize = pageSize(count);
     int start = offset == null ? 0 : Math.max(0, offset);
     java.time.Instant sinceInstant = since == null ? null : since.getValue().toInstant();
     List<IBaseResource> page = new ArrayList<>();
-    for (StoredVersion version : store.history(typeName, id, sinceInstant, start, pageSize)) {
+    for (StoredVersion version :
+        store.history(typeName, id, sinceInstant, visible, start, pageSize)) {
       page.add(writer.toResource(version));
     }
     return new StoreBundleProvider(
-        page, store.historyCount(typeName, id, sinceInstant), start, pageSize);
+        page, store.historyCount(typeName, id, sinceInstant, visible), start, pageSize);
+  }
+
+  /**
+   * A resource outside what the caller may see is answered exactly like one that does not exist.
+   */
+  protected void checkVisible(IdType id, RequestDetails request) {
+    Optional<SqlCondition> readable = ResourceAccess.of(request).readable(typeName);
+    if (readable.isPresent()) {
+      ResourceWriter.checkId(id.getIdPart());
+      SearchQuery query = SearchQuery.ofIds(typeName, List.of(id.getIdPart())).and(readable.get());
+      if (store.count(query) == 0) {
+        throw notFound(id);
+      }
+    }
   }
 
   @Search(allowUnknownParams = true)
@@ -135,6 +166,8 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
     Map<String, String[]> params = new LinkedHashMap<>(request.getParameters());
     params.remove("_offset");
     SearchQuery query = SearchQuery.parse(typeName, params, registry);
+    ResourceAccess access = ResourceAccess.of(request);
+    access.readable(typeName).ifPresent(query::and);
     int pageSize = pageSize(count);
     int start = offset == null ? 0 : Math.max(0, offset);
     String[] totalMode = params.get("_total");
@@ -148,12 +181,13 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
         ids.add(match.id());
       }
     }
-    addIncludes(page, ids, includes);
-    addRevIncludes(page, ids, revIncludes);
+    addIncludes(page, ids, includes, access);
+    addRevIncludes(page, ids, revIncludes, access);
     return new StoreBundleProvider(page, total, start, pageSize);
   }
 
-  private void addIncludes(List<IBaseResource> page, List<String> ids, Set<Include> includes) {
+  private void addIncludes(
+      List<IBaseResource> page, List<String> ids, Set<Include> includes, ResourceAccess access) {
     if (includes == null || includes.isEmpty()) {
       return;
     }
@@ -172,14 +206,17 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
       }
       targetsByType.forEach(
           (targetType, targetIds) -> {
-            for (StoredVersion included : store.readAll(targetType, targetIds)) {
+            SearchQuery targets = SearchQuery.ofIds(targetType, targetIds);
+            access.readable(targetType).ifPresent(targets::and);
+            for (StoredVersion included : store.search(targets, 0, targetIds.size())) {
               addIncluded(page, seen, included);
             }
           });
     }
   }
 
-  private void addRevIncludes(List<IBaseResource> page, List<String> ids, Set<Include> revIncludes) {
+  private void addRevIncludes(
+      List<IBaseResource> page, List<String> ids, Set<Include> revIncludes, ResourceAccess access) {
     if (revIncludes == null || revIncludes.isEmpty()) {
       return;
     }
@@ -190,7 +227,9 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
     for (Include include : revIncludes) {
       String sourceType = include.getParamType();
       String param = includeParam(include, null);
-      for (StoredVersion included : store.referencing(sourceType, param, typeName, ids)) {
+      SearchQuery referencing = SearchQuery.referencing(sourceType, param, typeName, ids);
+      access.readable(sourceType).ifPresent(referencing::and);
+      for (StoredVersion included : store.search(referencing, 0, Integer.MAX_VALUE)) {
         addIncluded(page, seen, included);
       }
     }

@@ -36,7 +36,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * ids the server assigns, and the first failing entry rolls all of it back.
  */
 @Component
-class TransactionProvider implements FhirPlainProvider {
+public class TransactionProvider implements FhirPlainProvider {
 
   private final FhirContext fhirContext;
   private final ResourceWriter writer;
@@ -56,7 +56,14 @@ class TransactionProvider implements FhirPlainProvider {
 
   @Transaction
   public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
-    ActingUser actor = ActingUsers.of(request);
+    return process(bundle, ActingUsers.of(request));
+  }
+
+  /**
+   * Processes a transaction or batch Bundle exactly as a POST to the base URL does, on behalf of
+   * the given actor; for callers inside the application, such as the demo clinic loader.
+   */
+  public Bundle process(Bundle bundle, ActingUser actor) {
     if (bundle.getType() == BundleType.TRANSACTION) {
       return transactions.execute(status -> processTransaction(bundle, actor));
     }

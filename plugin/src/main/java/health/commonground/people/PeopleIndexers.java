@@ -32,7 +32,8 @@ class PeopleIndexers {
             (r, idx) -> ((Patient) r).getName().forEach(n -> idx.string(n.getFamily()))),
         SearchParam.reference(
             "general-practitioner",
-            "The client's clinician(s): a clinician's caseload is the clients naming them here",
+            "The clinicians treating the client (Practitioner or PractitionerRole); user/ scopes"
+                + " let a clinician see exactly these clients",
             (r, idx) -> ((Patient) r).getGeneralPractitioner().forEach(idx::reference)));
   }
 

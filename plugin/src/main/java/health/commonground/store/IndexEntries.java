@@ -80,6 +80,14 @@ public final class IndexEntries {
     }
   }
 
+  /** The local references indexed under one parameter. */
+  public List<LocalReference> references(String paramName) {
+    return references.stream()
+        .filter(ref -> ref.param().equals(paramName))
+        .map(ref -> new LocalReference(ref.targetType(), ref.targetId(), null))
+        .toList();
+  }
+
   static String normalise(String value) {
     return value.trim().toLowerCase(Locale.ROOT);
   }

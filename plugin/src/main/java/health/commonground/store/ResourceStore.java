@@ -174,30 +174,50 @@ public class ResourceStore {
 
   /** History newest first; {@code id} null for the whole type. */
   public List<StoredVersion> history(String type, String id, Instant since, int offset, int count) {
-    SqlBuilder sql = historyWhere(type, id, since);
+    return history(type, id, since, null, offset, count);
+  }
+
+  /**
+   * History newest first, limited to resources whose current version meets {@code visible} (a
+   * condition on alias {@code r}; null for all).
+   */
+  public List<StoredVersion> history(
+      String type, String id, Instant since, SqlCondition visible, int offset, int count) {
+    SqlBuilder sql = historyWhere(type, id, since, visible);
     return jdbc.query(
-        "select " + COLUMNS + " from fhir_resource_history" + sql.where()
-            + " order by last_updated desc, version_id desc limit ? offset ?",
+        "select " + COLUMNS + " from fhir_resource_history h" + sql.where()
+            + " order by h.last_updated desc, h.version_id desc limit ? offset ?",
         VERSION_MAPPER,
         sql.argsWith(count, offset));
   }
 
   public int historyCount(String type, String id, Instant since) {
-    SqlBuilder sql = historyWhere(type, id, since);
+    return historyCount(type, id, since, null);
+  }
+
+  public int historyCount(String type, String id, Instant since, SqlCondition visible) {
+    SqlBuilder sql = historyWhere(type, id, since, visible);
     Integer total =
         jdbc.queryForObject(
-            "select count(*) from fhir_resource_history" + sql.where(), Integer.class, sql.args());
+            "select count(*) from fhir_resource_history h" + sql.where(), Integer.class, sql.args());
     return total == null ? 0 : total;
   }
 
-  private static SqlBuilder historyWhere(String type, String id, Instant since) {
+  private static SqlBuilder historyWhere(
+      String type, String id, Instant since, SqlCondition visible) {
     SqlBuilder sql = new SqlBuilder();
-    sql.and("res_type = ?", type);
+    sql.and("h.res_type = ?", type);
     if (id != null) {
-      sql.and("res_id = ?", id);
+      sql.and("h.res_id = ?", id);
     }
     if (since != null) {
-      sql.and("last_updated >= ?", Timestamp.from(since));
+      sql.and("h.last_updated >= ?", Timestamp.from(since));
+    }
+    if (visible != null) {
+      sql.and(
+          "exists (select 1 from fhir_resource r where r.res_type = h.res_type"
+              + " and r.res_id = h.res_id and r.deleted = false and (" + visible.sql() + "))",
+          visible.args().toArray());
     }
     return sql;
   }

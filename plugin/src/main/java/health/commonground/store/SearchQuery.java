@@ -25,11 +25,54 @@ public final class SearchQuery {
           "_count", "_offset", "_include", "_revinclude", "_total", "_format", "_pretty",
           "_summary", "_elements", "_sort");
 
+  private static final int BASE_CONDITIONS = 2;
+
   private final SqlBuilder sql = new SqlBuilder();
   private String orderBy = " order by r.last_updated desc, r.res_id";
 
   private SearchQuery(String type) {
     sql.and("r.res_type = ?", type).and("r.deleted = false");
+  }
+
+  /** The current resources of a type with the given ids. */
+  public static SearchQuery ofIds(String type, java.util.Collection<String> ids) {
+    SearchQuery query = new SearchQuery(type);
+    query.sql.and(
+        ids.isEmpty() ? "1 = 0" : "r.res_id in (" + ResourceStore.placeholders(ids.size()) + ")",
+        ids.toArray());
+    return query;
+  }
+
+  /** Current resources of {@code sourceType} whose {@code param} points at the given ones. */
+  public static SearchQuery referencing(
+      String sourceType, String param, String targetType, java.util.Collection<String> targetIds) {
+    SearchQuery query = new SearchQuery(sourceType);
+    List<Object> args = new ArrayList<>();
+    args.add(param);
+    args.add(targetType);
+    args.addAll(targetIds);
+    query.sql.and(
+        targetIds.isEmpty()
+            ? "1 = 0"
+            : "exists (select 1 from search_reference x where x.res_type = r.res_type"
+                + " and x.res_id = r.res_id and x.param = ? and x.target_type = ? and x.target_id in ("
+                + ResourceStore.placeholders(targetIds.size()) + "))",
+        targetIds.isEmpty() ? new Object[0] : args.toArray());
+    return query;
+  }
+
+  /** Narrows the search further, e.g. to the compartment the caller may see. */
+  public SearchQuery and(SqlCondition condition) {
+    sql.and("(" + condition.sql() + ")", condition.args().toArray());
+    return this;
+  }
+
+  /**
+   * The parameter conditions of this search alone (without type and deletion), as a condition on
+   * alias {@code r}; e.g. the filter of a granular SMART scope such as {@code Goal.rs?category=x}.
+   */
+  public SqlCondition criteria() {
+    return sql.conditionsFrom(BASE_CONDITIONS);
   }
 
   public static SearchQuery parse(

@@ -8,12 +8,25 @@ import java.util.List;
 class SqlBuilder {
 
   private final List<String> conditions = new ArrayList<>();
+  private final List<List<Object>> argsByCondition = new ArrayList<>();
   private final List<Object> args = new ArrayList<>();
 
   SqlBuilder and(String condition, Object... values) {
     conditions.add(condition);
+    argsByCondition.add(Arrays.asList(values));
     args.addAll(Arrays.asList(values));
     return this;
+  }
+
+  /** The conditions from the given index on, joined with AND ("1 = 1" when there are none). */
+  SqlCondition conditionsFrom(int first) {
+    if (conditions.size() <= first) {
+      return SqlCondition.of("1 = 1");
+    }
+    List<Object> selected = new ArrayList<>();
+    argsByCondition.subList(first, conditions.size()).forEach(selected::addAll);
+    return new SqlCondition(
+        String.join(" and ", conditions.subList(first, conditions.size())), selected);
   }
 
   String where() {

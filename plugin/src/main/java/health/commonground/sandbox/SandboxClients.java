@@ -1,0 +1,140 @@
+package health.commonground.sandbox;
+
+import health.commonground.security.ServerUrls;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.web.context.request.RequestContextHolder;
+
+/**
+ * The sandbox's OAuth clients, from {@code commonground.sandbox.clients}. Built per look-up so that
+ * {@code {baseUrl}} in a redirect URI is this server's URL as the request reached it.
+ */
+class SandboxClients implements RegisteredClientRepository {
+
+  /** Resource types whose SMART scopes the sandbox grants, besides the wildcard. */
+  private static final List<String> TYPES =
+      List.of(
+          "*", "Goal", "Patient", "Practitioner", "PractitionerRole", "RelatedPerson", "Provenance",
+          "Observation", "CarePlan", "Task", "Encounter", "Condition");
+
+  private final Map<String, SandboxProperties.Client> clients;
+
+  SandboxClients(SandboxProperties properties) {
+    this.clients =
+        properties.clients().stream()
+            .collect(Collectors.toMap(SandboxProperties.Client::clientId, Function.identity()));
+  }
+
+  SandboxProperties.Client client(String clientId) {
+    return clients.get(clientId);
+  }
+
+  @Override
+  public void save(RegisteredClient registeredClient) {
+
+  }
+
+  @Override
+  public RegisteredClient findById(String id) {
+    return findByClientId(id);
+  }
+
+  @Override
+  public RegisteredClient findByClientId(String clientId) {
+    SandboxProperties.Client client = clients.get(clientId);
+    return client == null ? null : registered(client);
+  }
+
+  private static RegisteredClient registered(SandboxProperties.Client client) {
+    RegisteredClient.Builder builder =
+        RegisteredClient.withId(client.clientId()).clientId(client.clientId());
+    switch (client.kind()) {
+      case CONFIDENTIAL -> {
+        builder
+            .clientSecret("{noop}" + client.clientSecret())
+            .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+            .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+            .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+            .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
+            .scopes(scopes -> scopes.addAll(interactiveScopes()));
+        redirectUris(client).forEach(builder::redirectUri);
+      }
+      case PUBLIC -> {
+        builder
+            .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+            .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+            .scopes(scopes -> scopes.addAll(interactiveScopes()));
+        redirectUris(client).forEach(builder::redirectUri);
+      }
+      case BACKEND ->
+          builder
+              .clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
+              .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+              .scopes(scopes -> scopes.addAll(clinicalScopes(List.of("system"))))
+              .scope("system/AuditEvent.rs");
+    }
+    return builder
+        .clientSettings(
+            ClientSettings.builder()
+                .requireProofKey(client.kind() != SandboxProperties.Kind.BACKEND)
+                .requireAuthorizationConsent(false)
+                .tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.RS384)
+                .build())
+        .build();
+  }
+
+  private static List<String> redirectUris(SandboxProperties.Client client) {
+    String base =
+        RequestContextHolder.getRequestAttributes() == null ? null : ServerUrls.requestBase();
+    List<String> uris = new ArrayList<>();
+    for (String uri : client.redirectUris()) {
+      if (!uri.contains("{baseUrl}")) {
+        uris.add(uri);
+      } else if (base != null) {
+        uris.add(uri.replace("{baseUrl}", base));
+      }
+    }
+    return uris;
+  }
+
+  private static Set<String> interactiveScopes() {
+    Set<String> scopes = new LinkedHashSet<>(health.commonground.security.SmartScopes.LAUNCH);
+    scopes.addAll(clinicalScopes(List.of("patient", "user")));
+    return scopes;
+  }
+
+  /** Every v2 permission combination (in cruds order) and the v1 forms, for each type. */
+  static Set<String> clinicalScopes(List<String> contexts) {
+    List<String> permissions = new ArrayList<>(List.of("read", "write", "*"));
+    String letters = "cruds";
+    for (int mask = 1; mask < 32; mask++) {
+      StringBuilder combination = new StringBuilder();
+      for (int i = 0; i < letters.length(); i++) {
+        if ((mask & (1 << (letters.length() - 1 - i))) != 0) {
+          combination.append(letters.charAt(i));
+        }
+      }
+      permissions.add(combination.toString());
+    }
+    Set<String> scopes = new LinkedHashSet<>();
+    for (String context : contexts) {
+      for (String type : TYPES) {
+        for (String permission : permissions) {
+          scopes.add(context + "/" + type + "." + permission);
+        }
+      }
+    }
+    return scopes;
+  }
+}

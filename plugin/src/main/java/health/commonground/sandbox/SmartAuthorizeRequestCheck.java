@@ -1,0 +1,53 @@
+package health.commonground.sandbox;
+
+import health.commonground.security.ServerUrls;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.HtmlUtils;
+
+/**
+ * What SMART adds to an authorization request: {@code aud} must name this FHIR server (so a token
+ * meant for it cannot be phished for another), and a {@code launch} must be one the launcher minted.
+ */
+class SmartAuthorizeRequestCheck extends OncePerRequestFilter {
+
+  private final ServerUrls urls;
+  private final LaunchContexts launches;
+
+  SmartAuthorizeRequestCheck(ServerUrls urls, LaunchContexts launches) {
+    this.urls = urls;
+    this.launches = launches;
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return !(request.getRequestURI().substring(request.getContextPath().length()))
+        .equals("/oauth2/authorize");
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String aud = request.getParameter("aud");
+    String launch = request.getParameter("launch");
+    String problem = null;
+    if (aud == null || !aud.replaceAll("/+$", "").equals(urls.fhirBase())) {
+      problem = "aud must be this FHIR server's base URL, " + urls.fhirBase() + " (got " + aud + ")";
+    } else if (launch != null && launches.find(launch).isEmpty()) {
+      problem = "launch '" + launch + "' is unknown or expired; start again from the EHR launcher";
+    }
+    if (problem != null) {
+      response.setStatus(400);
+      response.setContentType("text/html;charset=UTF-8");
+      response.getWriter().write(SandboxPages.page("Authorization refused",
+          "<p>invalid_request: " + HtmlUtils.htmlEscape(problem) + "</p>"));
+      return;
+    }
+    chain.doFilter(request, response);
+  }
+}

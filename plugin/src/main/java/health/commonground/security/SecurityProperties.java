@@ -1,0 +1,28 @@
+package health.commonground.security;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * How the FHIR API checks bearer tokens, under {@code commonground.security}.
+ *
+ * @param issuerUri the authorization server whose tokens are accepted (e.g. a Keycloak realm);
+ *     blank when the built-in sandbox issues them (its issuer is this server's own base URL)
+ * @param jwkSetUri where the issuer's signing keys are, when not found by discovery
+ * @param audience the {@code aud} a token must carry; blank for the FHIR base URL
+ * @param adminRole the realm role (Keycloak {@code realm_access.roles}) that may read AuditEvents
+ */
+@ConfigurationProperties("commonground.security")
+public record SecurityProperties(
+    String issuerUri, String jwkSetUri, String audience, String adminRole) {
+
+  public SecurityProperties {
+    issuerUri = blankToNull(issuerUri);
+    jwkSetUri = blankToNull(jwkSetUri);
+    audience = blankToNull(audience);
+    adminRole = adminRole == null || adminRole.isBlank() ? "admin" : adminRole;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.replaceAll("/+$", "");
+  }
+}

@@ -1,0 +1,157 @@
+package health.commonground.fhir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceSearchParamComponent;
+import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.Goal;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.StructureDefinition;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.junit.jupiter.api.Test;
+
+/** Profiles are enforced on every write, checkable with $validate, and published with the API. */
+interface ValidationScenarios extends FhirApiSupport {
+
+  String CLIENT_GOAL = "https://commonground.health/fhir/StructureDefinition/client-goal";
+  String THERAPIST_GOAL = "https://commonground.health/fhir/StructureDefinition/therapist-goal";
+  String SHARED_GOAL = "https://commonground.health/fhir/StructureDefinition/shared-goal";
+
+  @Test
+  default void validateReportsNoErrorsForAValidClientGoal() {
+    Goal goal = clientGoal(newPatient().getIdElement());
+    long size = storeSize();
+
+    MethodOutcome result = client().validate().resource(goal).execute();
+    OperationOutcome outcome = (OperationOutcome) result.getOperationOutcome();
+    assertThat(outcome.getIssue())
+        .as(describe(outcome))
+        .noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
+            || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL);
+    assertThat(storeSize()).as("$validate writes nothing").isEqualTo(size);
+  }
+
+  @Test
+  default void validateReportsErrorsWithTheirFhirPathLocation() {
+    Goal goal = clientGoal(newPatient().getIdElement());
+    goal.setLanguage(null);
+    goal.getDescription().setText(null);
+
+    Response response =
+        post("Goal/$validate", "application/fhir+json", json(goal));
+    assertThat(response.status()).isIn(200, 412, 422);
+    OperationOutcome outcome = assertOperationOutcome(response);
+    String described = describe(outcome);
+    assertThat(described).contains("Goal.language").contains("Goal.description");
+    assertThat(outcome.getIssue())
+        .filteredOn(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR)
+        .allSatisfy(i -> assertThat(i.hasExpression() || i.hasLocation()).as(described).isTrue());
+  }
+
+  @Test
+  default void writingAnInvalidClientGoalIs422NamingTheElementAndStoresNothing() {
+    Goal goal = clientGoal(newPatient().getIdElement());
+    goal.setLanguage(null);
+    long size = storeSize();
+
+    Response response = post("Goal", "application/fhir+json", json(goal));
+    assertThat(response.status()).isEqualTo(422);
+    assertThat(describe(assertOperationOutcome(response))).contains("Goal.language");
+    assertThat(storeSize()).isEqualTo(size);
+  }
+
+  @Test
+  default void goalExpressedByTheClientButDeclaringTherapistGoalIs422() {
+    Patient patient = newPatient();
+    Goal goal = clientGoal(patient.getIdElement());
+    goal.getMeta().getProfile().clear();
+    goal.getMeta().addProfile(THERAPIST_GOAL);
+    long size = storeSize();
+
+    Response response = post("Goal", "application/fhir+json", json(goal));
+    assertThat(response.status()).isEqualTo(422);
+    // The profile's invariant says who may express a therapist goal.
+    assertThat(describe(assertOperationOutcome(response)))
+        .contains("cg-clinician-voice")
+        .contains(THERAPIST_GOAL);
+    assertThat(storeSize()).isEqualTo(size);
+  }
+
+  @Test
+  default void aGoalWithoutProfileIsHeldToTheProfileOfWhoExpressedIt() {
+    Goal goal = clientGoal(newPatient().getIdElement());
+    goal.getMeta().getProfile().clear();
+    Goal created = create(goal);
+    assertThat(created.getMeta().hasProfile(CLIENT_GOAL)).isTrue();
+
+    Goal withoutLanguage = clientGoal(newPatient().getIdElement());
+    withoutLanguage.getMeta().getProfile().clear();
+    withoutLanguage.setLanguage(null);
+    Response response = post("Goal", "application/fhir+json", json(withoutLanguage));
+    assertThat(response.status()).isEqualTo(422);
+  }
+
+  @Test
+  default void capabilityStatementListsGoalProfilesSearchParamsAndWriteModes() {
+    CapabilityStatement statement = client().capabilities().ofType(CapabilityStatement.class).execute();
+    CapabilityStatementRestResourceComponent goal =
+        statement.getRestFirstRep().getResource().stream()
+            .filter(r -> r.getType().equals("Goal"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(goal.getSupportedProfile())
+        .extracting(p -> p.getValue())
+        .contains(CLIENT_GOAL, THERAPIST_GOAL, SHARED_GOAL);
+    assertThat(goal.getSearchParam())
+        .extracting(CapabilityStatementRestResourceSearchParamComponent::getName)
+        .contains(
+            "patient", "subject", "lifecycle-status", "achievement-status", "category", "identifier",
+            "expressed-by", "role", "linked-goal", "_id", "_lastUpdated");
+    assertThat(goal.getSearchParam())
+        .extracting(CapabilityStatementRestResourceSearchParamComponent::getName)
+        .doesNotHaveDuplicates();
+    assertThat(goal.getConditionalCreate()).isTrue();
+    assertThat(goal.getVersioning()).isEqualTo(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE);
+    assertThat(goal.getInteraction())
+        .extracting(i -> i.getCode().toCode())
+        .contains("read", "vread", "update", "create", "search-type", "history-instance", "delete");
+    assertThat(goal.getSearchInclude()).extracting(s -> s.getValue()).contains("Goal:patient", "Goal:linked-goal");
+    assertThat(goal.getSearchRevInclude()).extracting(s -> s.getValue()).contains("Provenance:target");
+    assertThat(statement.getRestFirstRep().getInteraction())
+        .extracting(i -> i.getCode().toCode())
+        .contains("transaction", "batch");
+  }
+
+  @Test
+  default void ourConformanceResourcesAreReadable() {
+    StructureDefinition clientGoal =
+        client().read().resource(StructureDefinition.class).withId("client-goal").execute();
+    assertThat(clientGoal.getUrl()).isEqualTo(CLIENT_GOAL);
+    assertThat(client().read().resource(StructureDefinition.class).withId("goal-divergence").execute().getUrl())
+        .isEqualTo("https://commonground.health/fhir/StructureDefinition/goal-divergence");
+    CodeSystem dimensions =
+        client().read().resource(CodeSystem.class).withId("divergence-dimension").execute();
+    assertThat(dimensions.getConcept())
+        .extracting(CodeSystem.ConceptDefinitionComponent::getCode)
+        .containsExactlyInAnyOrder(
+            "different-perspectives", "client-readiness", "miscommunication", "evolving-goals",
+            "cultural-differences", "other");
+    assertThat(client().read().resource(ValueSet.class).withId("alignment-strategy").execute().getUrl())
+        .isEqualTo("https://commonground.health/fhir/ValueSet/alignment-strategy");
+    assertThat(client().read().resource(CodeSystem.class).withId("divergence-status").execute().getUrl())
+        .isEqualTo("https://commonground.health/fhir/CodeSystem/divergence-status");
+
+    Response byUrl = get("StructureDefinition?url=" + SHARED_GOAL);
+    assertThat(byUrl.status()).isEqualTo(200);
+    assertThat(parse(org.hl7.fhir.r4.model.Bundle.class, byUrl).getEntry())
+        .extracting(e -> e.getResource().getIdElement().getIdPart())
+        .containsExactly("shared-goal");
+    Response unknown = get("StructureDefinition/no-such-profile");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertOperationOutcome(unknown);
+  }
+}

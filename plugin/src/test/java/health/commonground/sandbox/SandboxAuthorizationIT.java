@@ -1,0 +1,174 @@
+package health.commonground.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import com.nimbusds.jwt.SignedJWT;
+import health.commonground.testing.SandboxTokens;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The sandbox authorization server: PKCE, aud, launch context and SMART claims. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SandboxAuthorizationIT {
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) throws Exception {
+    Path dir = Files.createTempDirectory("cg-sandbox-it");
+    registry.add("commonground.data-dir", dir::toString);
+    registry.add("commonground.demo.enabled", () -> "false");
+  }
+
+  @LocalServerPort int port;
+
+  private SandboxTokens sandbox;
+  private String practitioner;
+  private String patient;
+
+  @BeforeAll
+  void seed() {
+    sandbox = SandboxTokens.at("http://127.0.0.1:" + port);
+    FhirContext fhir = FhirContext.forR4Cached();
+    fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    fhir.getRestfulClientFactory().setSocketTimeout(180_000);
+    IGenericClient system = fhir.newRestfulGenericClient(sandbox.fhirBase());
+    system.registerInterceptor(sandbox.backendInterceptor());
+    Practitioner clinician = new Practitioner();
+    clinician.addName().setFamily("Okafor");
+    practitioner = system.create().resource(clinician).execute().getId().getIdPart();
+    Patient client = new Patient();
+    client.addName().setFamily("Rivera").addGiven("Sam");
+    client.addGeneralPractitioner(new Reference("Practitioner/" + practitioner));
+    patient = system.create().resource(client).execute().getId().getIdPart();
+  }
+
+  @Test
+  void standalonePatientLaunchPutsThePatientInTheTokenResponseAndClaims() throws Exception {
+    Map<String, Object> response =
+        sandbox.signInAndAuthorize("Patient/" + patient, "openid fhirUser launch/patient patient/Goal.rs", null);
+    assertThat(response).containsEntry("patient", patient).containsKey("id_token");
+    assertThat(response.get("need_patient_banner")).isEqualTo(true);
+    assertThat((String) response.get("smart_style_url")).endsWith("/sandbox/smart-style.json");
+    Map<String, Object> claims = SignedJWT.parse((String) response.get("access_token")).getJWTClaimsSet().getClaims();
+    assertThat(claims.get("aud")).isEqualTo(List.of(sandbox.fhirBase()));
+    assertThat(claims).containsEntry("patient", patient).containsEntry("client_id", SandboxTokens.APP_CLIENT);
+    assertThat(claims.get("fhirUser")).isEqualTo(sandbox.fhirBase() + "/Patient/" + patient);
+    Map<String, Object> idToken = SignedJWT.parse((String) response.get("id_token")).getJWTClaimsSet().getClaims();
+    assertThat(idToken.get("fhirUser")).isEqualTo(sandbox.fhirBase() + "/Patient/" + patient);
+  }
+
+  @Test
+  void ehrLaunchCarriesTheLaunchContext() throws Exception {
+    String launch =
+        sandbox.mintLaunch(Map.of("patient", patient, "practitioner", practitioner, "encounter", "enc-1",
+            "need_patient_banner", false, "smart_style_url", "https://ehr.example/style.json"));
+    Map<String, Object> response =
+        sandbox.signInAndAuthorize("Practitioner/" + practitioner, "launch openid fhirUser user/Goal.cruds", launch);
+    assertThat(response)
+        .containsEntry("patient", patient)
+        .containsEntry("encounter", "enc-1")
+        .containsEntry("need_patient_banner", false)
+        .containsEntry("smart_style_url", "https://ehr.example/style.json");
+    Map<String, Object> claims = SignedJWT.parse((String) response.get("access_token")).getJWTClaimsSet().getClaims();
+    assertThat(claims).containsEntry("patient", patient);
+    assertThat(claims.get("fhirUser")).isEqualTo(sandbox.fhirBase() + "/Practitioner/" + practitioner);
+  }
+
+  @Test
+  void unknownLaunchIsRefused() {
+    SandboxTokens.Flow flow = sandbox.startAuthorization(SandboxTokens.APP_CLIENT, "launch user/Goal.rs", "made-up", "S256");
+    assertThat(flow.authorizeResponse().statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void plainPkceIsRefused() {
+    SandboxTokens.Flow flow = sandbox.startAuthorization(SandboxTokens.APP_CLIENT, "patient/Goal.rs", null, "plain");
+    String location = flow.authorizeResponse().headers().firstValue("Location").orElse("");
+    assertThat(flow.authorizeResponse().statusCode() == 400 || location.contains("error=invalid_request"))
+        .as("status %s, location %s", flow.authorizeResponse().statusCode(), location).isTrue();
+    assertThat(location).doesNotContain("code=");
+  }
+
+  @Test
+  void missingPkceIsRefused() {
+    SandboxTokens.Flow flow = sandbox.startAuthorization(SandboxTokens.APP_CLIENT, "patient/Goal.rs", null, null);
+    String location = flow.authorizeResponse().headers().firstValue("Location").orElse("");
+    assertThat(location).contains("error=invalid_request").doesNotContain("code=");
+  }
+
+  @Test
+  void wrongCodeVerifierIsRefusedAndTheRightOneAccepted() {
+    SandboxTokens.Flow wrong = sandbox.startAuthorization(SandboxTokens.APP_CLIENT, "patient/Goal.rs", null, "S256");
+    String code = wrong.signInAs("Patient/" + patient);
+    Map<String, Object> refused = wrong.exchange(code, "not-the-verifier-" + "x".repeat(40));
+    assertThat(refused).containsEntry("error", "invalid_grant").doesNotContainKey("access_token");
+
+    SandboxTokens.Flow right = sandbox.startAuthorization(SandboxTokens.APP_CLIENT, "patient/Goal.rs", null, "S256");
+    String code2 = right.signInAs("Patient/" + patient);
+    assertThat(right.exchange(code2, right.verifier())).containsKey("access_token");
+  }
+
+  @Test
+  void wrongAudienceIsRefusedAtAuthorization() throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/oauth2/authorize?response_type=code&client_id=common-ground&scope=patient/Goal.rs"
+                + "&redirect_uri=http://127.0.0.1:" + port + "/launch/callback&state=s"
+                + "&code_challenge=abc&code_challenge_method=S256&aud=https://elsewhere.example/fhir")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("Sandbox").contains("aud");
+  }
+
+  @Test
+  void unregisteredRedirectUriIsRefused() throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/oauth2/authorize?response_type=code&client_id=common-ground&scope=patient/Goal.rs"
+                + "&redirect_uri=https://attacker.example/cb&state=s"
+                + "&code_challenge=abc&code_challenge_method=S256&aud=" + sandbox.fhirBase())).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.headers().firstValue("Location")).isEmpty();
+  }
+
+  @Test
+  void backendServiceGetsSystemScopesWithItsSignedAssertionOnly() {
+    assertThat(sandbox.backendTokenResponse("system/Goal.rs")).containsKey("access_token");
+    Map<String, Object> userScope = sandbox.backendTokenResponse("user/Goal.rs");
+    assertThat(userScope).containsEntry("error", "invalid_scope");
+  }
+
+  @Test
+  void everySandboxPageSaysItIsTheSandbox() throws Exception {
+    for (String path : List.of("/sandbox/", "/sandbox/login", "/sandbox/launch")) {
+      HttpResponse<String> page =
+          HttpClient.newHttpClient().send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).as(path).isEqualTo(200);
+      assertThat(page.body()).as(path).contains("Sandbox").contains("embedded default");
+    }
+  }
+}

@@ -1,0 +1,368 @@
+package health.commonground.testing;
+
+import ca.uhn.fhir.rest.client.api.IClientInterceptor;
+import ca.uhn.fhir.rest.client.api.IHttpRequest;
+import ca.uhn.fhir.rest.client.api.IHttpResponse;
+import java.time.Instant;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Real tokens from the built-in SMART sandbox, for tests that call the FHIR API: a backend
+ * service's (client_credentials with a private_key_jwt assertion) or a person's (authorization
+ * code with PKCE, signing in on the sandbox's page as a demo clinician or client).
+ *
+ * <pre>{@code
+ * SandboxTokens tokens = SandboxTokens.at("http://127.0.0.1:" + port);
+ * client.registerInterceptor(tokens.backendInterceptor());          // HAPI generic client
+ * request.header("Authorization", "Bearer " + tokens.backendBearer()); // plain HTTP
+ * }</pre>
+ */
+public final class SandboxTokens {
+
+  public static final String BACKEND_CLIENT = "common-ground-backend";
+  public static final String APP_CLIENT = "common-ground";
+  public static final String APP_SECRET = "common-ground-sandbox-secret";
+  public static final String PUBLIC_CLIENT = "common-ground-public";
+  /** Everything a test needs to read and write: all types, all interactions. */
+  public static final String ALL_SYSTEM_SCOPES = "system/*.cruds";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final String baseUrl;
+  private final HttpClient http;
+  private String cachedToken;
+  private Instant cachedUntil = Instant.MIN;
+
+  private SandboxTokens(String baseUrl) {
+    this.baseUrl = baseUrl.replaceAll("/+$", "");
+    this.http =
+        HttpClient.newBuilder()
+            .cookieHandler(new CookieManager())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+  }
+
+  /** The sandbox of the server at {@code baseUrl}, e.g. {@code http://127.0.0.1:8080}. */
+  public static SandboxTokens at(String baseUrl) {
+    return new SandboxTokens(baseUrl);
+  }
+
+  public String fhirBase() {
+    return baseUrl + "/fhir";
+  }
+
+  /**
+   * A HAPI client interceptor sending a backend token with {@code system/*.cruds}, fetched again
+   * shortly before it expires (sandbox tokens live minutes; test suites may run longer).
+   */
+  public IClientInterceptor backendInterceptor() {
+    return new IClientInterceptor() {
+      @Override
+      public void interceptRequest(IHttpRequest request) {
+        request.addHeader("Authorization", "Bearer " + backendBearer());
+      }
+
+      @Override
+      public void interceptResponse(IHttpResponse response) {}
+    };
+  }
+
+  /** A current backend token with {@code system/*.cruds}, cached until a minute before expiry. */
+  public synchronized String backendBearer() {
+    if (cachedToken == null || Instant.now().isAfter(cachedUntil)) {
+      Map<String, Object> response = backendTokenResponse(ALL_SYSTEM_SCOPES);
+      if (!response.containsKey("access_token")) {
+        throw new IllegalStateException("No backend token: " + response);
+      }
+      cachedToken = (String) response.get("access_token");
+      long lifetime = ((Number) response.getOrDefault("expires_in", 300)).longValue();
+      cachedUntil = Instant.now().plusSeconds(Math.max(0, lifetime - 60));
+    }
+    return cachedToken;
+  }
+
+  /** An access token for the backend test client (client_credentials, private_key_jwt). */
+  public String backendToken(String scope) {
+    Map<String, Object> response = backendTokenResponse(scope);
+    if (!response.containsKey("access_token")) {
+      throw new IllegalStateException("No backend token: " + response);
+    }
+    return (String) response.get("access_token");
+  }
+
+  public Map<String, Object> backendTokenResponse(String scope) {
+    return post(
+        "/oauth2/token",
+        Map.of(
+            "grant_type", "client_credentials",
+            "scope", scope,
+            "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion", clientAssertion()),
+        null).body();
+  }
+
+  /** The signed JWT with which the backend test client authenticates (SMART asymmetric auth). */
+  public String clientAssertion() {
+    try (InputStream in = SandboxTokens.class.getResourceAsStream("/sandbox/backend-client-key.json")) {
+      RSAKey key = RSAKey.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      Date now = new Date();
+      SignedJWT jwt =
+          new SignedJWT(
+              new JWSHeader.Builder(JWSAlgorithm.RS384)
+                  .keyID(key.getKeyID())
+                  .type(JOSEObjectType.JWT)
+                  .build(),
+              new JWTClaimsSet.Builder()
+                  .issuer(BACKEND_CLIENT)
+                  .subject(BACKEND_CLIENT)
+                  .audience(baseUrl + "/oauth2/token")
+                  .jwtID(UUID.randomUUID().toString())
+                  .issueTime(now)
+                  .expirationTime(new Date(now.getTime() + 300_000))
+                  .build());
+      jwt.sign(new RSASSASigner(key));
+      return jwt.serialize();
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot sign the backend client's assertion", e);
+    }
+  }
+
+  /**
+   * The token response of an authorization-code flow with PKCE S256 by the app's confidential
+   * client, signing in as {@code user} (e.g. {@code Patient/123}); {@code launch} may be null.
+   */
+  public Map<String, Object> signInAndAuthorize(String user, String scope, String launch) {
+    Flow flow = startAuthorization(APP_CLIENT, scope, launch, "S256");
+    String code = flow.signInAs(user);
+    return flow.exchange(code, flow.verifier);
+  }
+
+  /** A person's access token (see {@link #signInAndAuthorize}). */
+  public String userToken(String user, String scope) {
+    Map<String, Object> response = signInAndAuthorize(user, scope, null);
+    if (!response.containsKey("access_token")) {
+      throw new IllegalStateException("No token for " + user + ": " + response);
+    }
+    return (String) response.get("access_token");
+  }
+
+  /** Mints an EHR launch at the sandbox's launcher; returns the opaque launch id. */
+  public String mintLaunch(Map<String, Object> context) {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/launches"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(context)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return (String) JSON.readValue(response.body(), Map.class).get("launch");
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * An authorization request in progress, for tests that take the flow apart. Each flow has its
+   * own browser session, so no earlier sign-in carries over.
+   */
+  public Flow startAuthorization(String clientId, String scope, String launch, String method) {
+    return new SandboxTokens(baseUrl).authorizeInThisSession(clientId, scope, launch, method);
+  }
+
+  private Flow authorizeInThisSession(String clientId, String scope, String launch, String method) {
+    String verifier = random();
+    String challenge = "S256".equals(method) ? s256(verifier) : verifier;
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("response_type", "code");
+    params.put("client_id", clientId);
+    params.put("redirect_uri", baseUrl + "/launch/callback");
+    params.put("scope", scope);
+    params.put("state", random());
+    params.put("aud", fhirBase());
+    if (method != null) {
+      params.put("code_challenge", challenge);
+      params.put("code_challenge_method", method);
+    }
+    if (launch != null) {
+      params.put("launch", launch);
+    }
+    HttpResponse<String> response = get("/oauth2/authorize?" + form(params));
+    return new Flow(clientId, verifier, response);
+  }
+
+  /** One authorization-code flow: its PKCE verifier and the answer to the authorization request. */
+  public final class Flow {
+    private final String clientId;
+    private final String verifier;
+    private final HttpResponse<String> authorizeResponse;
+
+    Flow(String clientId, String verifier, HttpResponse<String> authorizeResponse) {
+      this.clientId = clientId;
+      this.verifier = verifier;
+      this.authorizeResponse = authorizeResponse;
+    }
+
+    public HttpResponse<String> authorizeResponse() {
+      return authorizeResponse;
+    }
+
+    /** Signs in on the sandbox's page and follows the redirects; returns the code. */
+    public String signInAs(String user) {
+      String location = location(authorizeResponse);
+      if (location.contains("/launch/callback")) {
+        return codeFrom(location);
+      }
+      HttpResponse<String> loginPage = get(path(location));
+      Matcher csrf =
+          Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(loginPage.body());
+      if (!csrf.find()) {
+        throw new IllegalStateException("No sign-in form: " + loginPage.body());
+      }
+      Response signedIn = post("/sandbox/login", Map.of("user", user, "_csrf", csrf.group(1)), null);
+      HttpResponse<String> authorized = get(path(signedIn.location()));
+      return codeFrom(location(authorized));
+    }
+
+    public Map<String, Object> exchange(String code, String codeVerifier) {
+      Map<String, String> params = new LinkedHashMap<>();
+      params.put("grant_type", "authorization_code");
+      params.put("code", code);
+      params.put("redirect_uri", baseUrl + "/launch/callback");
+      params.put("code_verifier", codeVerifier);
+      if (!APP_CLIENT.equals(clientId)) {
+        params.put("client_id", clientId);
+      }
+      return post(
+          "/oauth2/token",
+          params,
+          APP_CLIENT.equals(clientId)
+              ? "Basic " + Base64.getEncoder().encodeToString(
+                  (APP_CLIENT + ":" + APP_SECRET).getBytes(StandardCharsets.UTF_8))
+              : null).body();
+    }
+
+    public String verifier() {
+      return verifier;
+    }
+  }
+
+  private static String codeFrom(String location) {
+    Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
+    if (!code.find()) {
+      throw new IllegalStateException("No code in " + location);
+    }
+    return URLDecoder.decode(code.group(1));
+  }
+
+  private static final class URLDecoder {
+    static String decode(String value) {
+      return java.net.URLDecoder.decode(value, StandardCharsets.UTF_8);
+    }
+  }
+
+  private String path(String location) {
+    return location.startsWith(baseUrl) ? location.substring(baseUrl.length()) : location;
+  }
+
+  private static String location(HttpResponse<String> response) {
+    return response
+        .headers()
+        .firstValue("Location")
+        .orElseThrow(
+            () -> new IllegalStateException(
+                "Expected a redirect, got " + response.statusCode() + ": " + response.body()));
+  }
+
+  private HttpResponse<String> get(String path) {
+    try {
+      return http.send(
+          HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Accept", "text/html").GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A response's status, body (as JSON when it is) and Location. */
+  public record Response(int status, Map<String, Object> body, String location) {}
+
+  @SuppressWarnings("unchecked")
+  private Response post(String path, Map<String, String> form, String authorization) {
+    try {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(baseUrl + path))
+              .header("Content-Type", "application/x-www-form-urlencoded")
+              .POST(HttpRequest.BodyPublishers.ofString(form(form)));
+      if (authorization != null) {
+        request.header("Authorization", authorization);
+      }
+      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      Map<String, Object> body =
+          response.body().startsWith("{") ? JSON.readValue(response.body(), Map.class) : Map.of();
+      Map<String, Object> withStatus = new LinkedHashMap<>(body);
+      withStatus.put("http_status", response.statusCode());
+      return new Response(
+          response.statusCode(), withStatus, response.headers().firstValue("Location").orElse(null));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String form(Map<String, String> params) {
+    return params.entrySet().stream()
+        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+            + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
+  }
+
+  private static String random() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static String s256(String verifier) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
