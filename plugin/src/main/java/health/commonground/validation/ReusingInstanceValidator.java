@@ -48,7 +48,7 @@ import org.w3c.dom.NodeList;
  * <p>A core validator is not thread-safe, so each one serves one call at a time: a call borrows an
  * idle one (or builds one when none is idle) and gives it back afterwards. It clears its per-call
  * state at the start of every {@code validate}; what it keeps (a log of every coding seen, cached
- * lookups) only grows, so each is retired after {@link #CALLS_PER_CORE_VALIDATOR} calls. The one
+ * lookups) only grows, so each is retired after a number of calls. The one
  * remembered thing that changes messages — the "depends on a deprecated/retired definition" hints
  * are given once per validator — is forgotten before each call.
  *
@@ -58,19 +58,23 @@ import org.w3c.dom.NodeList;
  */
 final class ReusingInstanceValidator extends FhirInstanceValidator {
 
-  /** Calls after which a core validator is dropped; rebuilding costs ~15 ms, amortised to nothing. */
-  static final int CALLS_PER_CORE_VALIDATOR = 1000;
-
   private final IWorkerContext workerContext;
   private final Deque<CoreValidator> idle = new ConcurrentLinkedDeque<>();
   private final int maxIdle;
+  private final int callsPerCoreValidator;
   private final AtomicInteger built = new AtomicInteger();
 
-  ReusingInstanceValidator(IValidationSupport validationSupport, int maxIdle) {
+  /**
+   * @param maxIdle core validators kept between calls
+   * @param callsPerCoreValidator calls after which a core validator is dropped
+   */
+  ReusingInstanceValidator(
+      IValidationSupport validationSupport, int maxIdle, int callsPerCoreValidator) {
     super(validationSupport);
     // Created once here, not lazily on the first (possibly concurrent) calls.
     this.workerContext = provideWorkerContext();
     this.maxIdle = maxIdle;
+    this.callsPerCoreValidator = callsPerCoreValidator;
   }
 
   @Override
@@ -105,7 +109,7 @@ final class ReusingInstanceValidator extends FhirInstanceValidator {
 
   private void giveBack(CoreValidator core, boolean healthy) {
     // A call that threw may have left the validator half-way through; do not reuse it.
-    if (healthy && ++core.calls < CALLS_PER_CORE_VALIDATOR && idle.size() < maxIdle) {
+    if (healthy && ++core.calls < callsPerCoreValidator && idle.size() < maxIdle) {
       idle.offerFirst(core);
     }
   }

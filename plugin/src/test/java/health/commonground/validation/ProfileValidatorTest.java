@@ -113,10 +113,12 @@ class ProfileValidatorTest {
 
   @Test
   void givesPlainHapisMessagesAfterRetiringACoreValidator() {
-    ReusingInstanceValidator oneIdle = new ReusingInstanceValidator(validator.validationSupport(), 1);
+    int callsPerCoreValidator = 5;
+    ReusingInstanceValidator oneIdle =
+        new ReusingInstanceValidator(validator.validationSupport(), 1, callsPerCoreValidator);
     FhirValidator reusing = ProfileValidator.newValidator(fhirContext, oneIdle);
     String name = goals.keySet().iterator().next();
-    for (int i = 0; i < ReusingInstanceValidator.CALLS_PER_CORE_VALIDATOR; i++) {
+    for (int i = 0; i < callsPerCoreValidator; i++) {
       reusing.validateWithResult(goals.get(name));
     }
     assertThat(oneIdle.coreValidatorsBuilt()).isEqualTo(1);
