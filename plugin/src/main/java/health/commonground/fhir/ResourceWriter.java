@@ -187,8 +187,11 @@ public class ResourceWriter {
       throw new ResourceVersionConflictException(
           type + "/" + id + " was created by another request at the same moment; retry");
     }
+    for (WriteRule rule : rules.getOrDefault(type, List.of())) {
+      rule.afterWrite(resource, previous, actor);
+    }
     if (!"Provenance".equals(type)) {
-      storeProvenance(resource, activity, actor, now);
+      storeProvenance(resource, previous, activity, actor, now);
     }
     return new Written(resource, previous == null);
   }
@@ -207,8 +210,10 @@ public class ResourceWriter {
     return written;
   }
 
-  private void storeProvenance(Resource written, Activity activity, ActingUser actor, Instant now) {
-    Resource provenance = provenanceRecorder.provenanceFor(written, activity, actor, Date.from(now));
+  private void storeProvenance(
+      Resource written, Resource previous, Activity activity, ActingUser actor, Instant now) {
+    Resource provenance =
+        provenanceRecorder.provenanceFor(written, previous, activity, actor, Date.from(now));
     String id = UUID.randomUUID().toString();
     provenance.setIdElement(new IdType("Provenance", id, "1"));
     provenance.getMeta().setVersionId("1");

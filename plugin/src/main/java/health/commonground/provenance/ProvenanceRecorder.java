@@ -2,10 +2,12 @@ package health.commonground.provenance;
 
 import health.commonground.security.ActingUser;
 import java.util.Date;
+import java.util.List;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /** Builds the Provenance that accompanies every write: who, when, what was done to which version. */
@@ -29,8 +31,18 @@ public class ProvenanceRecorder {
     }
   }
 
+  private final List<ProvenanceContributor> contributors;
+
+  public ProvenanceRecorder(ObjectProvider<ProvenanceContributor> contributors) {
+    this.contributors = contributors.orderedStream().toList();
+  }
+
+  /**
+   * @param previous the version the write replaced, or null on create; contributors compare it with
+   *     the written one to say what the write meant in the domain
+   */
   public Provenance provenanceFor(
-      Resource written, Activity activity, ActingUser actor, Date recorded) {
+      Resource written, Resource previous, Activity activity, ActingUser actor, Date recorded) {
     Provenance provenance = new Provenance();
     provenance.addTarget(
         new Reference(
@@ -47,6 +59,11 @@ public class ProvenanceRecorder {
     Provenance.ProvenanceAgentComponent agent = provenance.addAgent();
     agent.getType().addCoding(new Coding(PARTICIPANT_TYPE, "author", "Author"));
     agent.setWho(actor.reference());
+    for (ProvenanceContributor contributor : contributors) {
+      if (contributor.resourceType().equals(written.fhirType())) {
+        contributor.contribute(provenance, written, previous, actor);
+      }
+    }
     return provenance;
   }
 }

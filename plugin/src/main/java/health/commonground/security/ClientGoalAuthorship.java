@@ -27,12 +27,36 @@ class ClientGoalAuthorship implements WriteRule {
         GoalRole.of((Goal) incoming).filter(GoalRole.THERAPIST::equals).isPresent()
             || (previous != null
                 && GoalRole.of((Goal) previous).filter(GoalRole.THERAPIST::equals).isPresent());
-    if (therapistGoal) {
+    if (therapistGoal && !onlyAnswersOrLinks((Goal) incoming, (Goal) previous)) {
       String message =
           "A client may not write a therapist goal; state your own goal (expressedBy yourself)"
               + " or accept or question the therapist's goal through a shared goal";
       throw new ForbiddenOperationException(
           message, OperationOutcomes.error(IssueType.FORBIDDEN, message, "Goal.expressedBy"));
     }
+  }
+
+  /**
+   * A client may still answer a therapist goal (their own goal-acceptance, which the divergence
+   * feature's OwnVoiceRule holds to their own entry) and the goal may gain links (e.g. to a shared
+   * goal the client proposed); nothing else of it changes.
+   */
+  private static boolean onlyAnswersOrLinks(Goal incoming, Goal previous) {
+    if (previous == null) {
+      return false;
+    }
+    return strip(incoming).equalsDeep(strip(previous));
+  }
+
+  private static Goal strip(Goal goal) {
+    Goal copy = goal.copy();
+    copy.setMeta(null);
+    copy.setIdElement(null);
+    copy.getExtension()
+        .removeIf(
+            e ->
+                health.commonground.goal.GoalExtensions.ACCEPTANCE.equals(e.getUrl())
+                    || health.commonground.goal.GoalExtensions.RELATIONSHIP.equals(e.getUrl()));
+    return copy;
   }
 }
