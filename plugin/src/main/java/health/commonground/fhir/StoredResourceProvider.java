@@ -171,15 +171,25 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
     int pageSize = pageSize(count);
     int start = offset == null ? 0 : Math.max(0, offset);
     String[] totalMode = params.get("_total");
-    Integer total = totalMode != null && "none".equals(totalMode[0]) ? null : store.count(query);
+    boolean wantTotal = totalMode == null || !"none".equals(totalMode[0]);
 
     List<IBaseResource> page = new ArrayList<>();
     List<String> ids = new ArrayList<>();
-    if (pageSize > 0) {
-      for (StoredVersion match : store.search(query, start, pageSize)) {
-        page.add(writer.toResource(match));
-        ids.add(match.id());
-      }
+    // One row more than the page tells whether another page follows; only then is a count needed.
+    List<StoredVersion> matches =
+        pageSize > 0 ? store.search(query, start, pageSize + 1) : List.of();
+    boolean more = matches.size() > pageSize;
+    for (StoredVersion match : more ? matches.subList(0, pageSize) : matches) {
+      page.add(writer.toResource(match));
+      ids.add(match.id());
+    }
+    Integer total;
+    if (!wantTotal) {
+      total = null;
+    } else if (pageSize > 0 && !more && (start == 0 || !matches.isEmpty())) {
+      total = start + matches.size();
+    } else {
+      total = store.count(query);
     }
     addIncludes(page, ids, includes, access);
     addRevIncludes(page, ids, revIncludes, access);

@@ -4,18 +4,12 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import health.commonground.fhir.OperationOutcomes;
 import health.commonground.fhir.WriteRule;
 import health.commonground.goal.GoalRole;
-import java.util.Objects;
 import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
 
-/**
- * A client states and changes their own goals; a therapist's goal is the therapist's to write. A
- * client may still answer a therapist goal (their own acceptance) or ask about it (a note): such a
- * write leaves the therapist's wording and authorship as they were, and the own-voice rule of the
- * divergence feature checks that the client changed only their own answer.
- */
+/** A client states and changes their own goals; a therapist's goal is the therapist's to write. */
 @Component
 class ClientGoalAuthorship implements WriteRule {
 
@@ -33,7 +27,7 @@ class ClientGoalAuthorship implements WriteRule {
         GoalRole.of((Goal) incoming).filter(GoalRole.THERAPIST::equals).isPresent()
             || (previous != null
                 && GoalRole.of((Goal) previous).filter(GoalRole.THERAPIST::equals).isPresent());
-    if (therapistGoal && !answerOnly((Goal) incoming, (Goal) previous)) {
+    if (therapistGoal && !onlyAnswersOrLinks((Goal) incoming, (Goal) previous)) {
       String message =
           "A client may not write a therapist goal; state your own goal (expressedBy yourself)"
               + " or accept or question the therapist's goal through a shared goal";
@@ -42,11 +36,41 @@ class ClientGoalAuthorship implements WriteRule {
     }
   }
 
-  /** An update that keeps the therapist's wording, author and subject: an answer or a question. */
-  private static boolean answerOnly(Goal incoming, Goal previous) {
-    return previous != null
-        && Objects.equals(incoming.getDescription().getText(), previous.getDescription().getText())
-        && Objects.equals(incoming.getExpressedBy().getReference(), previous.getExpressedBy().getReference())
-        && Objects.equals(incoming.getSubject().getReference(), previous.getSubject().getReference());
+  /**
+   * A client may still answer a therapist goal (their own goal-acceptance, which the divergence
+   * feature's OwnVoiceRule holds to their own entry), ask about it (a note added after the
+   * existing ones, which stay as they were) and the goal may gain links (e.g. to a shared goal the
+   * client proposed); nothing else of it changes.
+   */
+  private static boolean onlyAnswersOrLinks(Goal incoming, Goal previous) {
+    if (previous == null) {
+      return false;
+    }
+    return strip(incoming).equalsDeep(strip(previous)) && notesOnlyAdded(incoming, previous);
+  }
+
+  private static boolean notesOnlyAdded(Goal incoming, Goal previous) {
+    if (incoming.getNote().size() < previous.getNote().size()) {
+      return false;
+    }
+    for (int i = 0; i < previous.getNote().size(); i++) {
+      if (!previous.getNote().get(i).equalsDeep(incoming.getNote().get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Goal strip(Goal goal) {
+    Goal copy = goal.copy();
+    copy.setMeta(null);
+    copy.setIdElement(null);
+    copy.setNote(null);
+    copy.getExtension()
+        .removeIf(
+            e ->
+                health.commonground.goal.GoalExtensions.ACCEPTANCE.equals(e.getUrl())
+                    || health.commonground.goal.GoalExtensions.RELATIONSHIP.equals(e.getUrl()));
+    return copy;
   }
 }

@@ -15,8 +15,9 @@ class AppController {
     this.ehrs = ehrs;
   }
 
-  @GetMapping("/")
-  String home(HttpServletRequest request, Model model) {
+  /** Standalone sign-in: one link per registered EHR, as a clinician or as a client. */
+  @GetMapping("/launch/start")
+  String start(HttpServletRequest request, Model model) {
     model.addAttribute("ehrs", ehrs.all(request));
     return "smart/index";
   }

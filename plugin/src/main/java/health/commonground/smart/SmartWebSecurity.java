@@ -27,8 +27,7 @@ import org.springframework.session.web.http.DefaultCookieSerializer;
 class SmartWebSecurity {
 
   static final String[] PATHS = {
-    "/", "/launch", "/launch/**", "/app", "/app/**", "/logout", "/css/**", "/js/**", "/webjars/**",
-    "/favicon.ico", "/error"
+    "/launch", "/launch/**", "/app", "/app/**", "/logout", "/css/**", "/js/**", "/webjars/**", "/error"
   };
 
   @Bean

@@ -16,6 +16,11 @@ import java.util.Set;
 /**
  * A FHIR search over one resource type, turned into SQL against the index tables. Values separated
  * by commas are alternatives (OR); a repeated parameter must hold every time (AND).
+ *
+ * <p>Each parameter becomes {@code r.res_id in (select res_id from search_… where res_type, param,
+ * value match)}: the database finds the matches through the index's (type, param, value) order
+ * instead of probing the index once for every resource of the type, as a correlated {@code exists}
+ * made H2 do.
  */
 public final class SearchQuery {
 
@@ -28,9 +33,11 @@ public final class SearchQuery {
   private static final int BASE_CONDITIONS = 2;
 
   private final SqlBuilder sql = new SqlBuilder();
+  private final String type;
   private String orderBy = " order by r.last_updated desc, r.res_id";
 
   private SearchQuery(String type) {
+    this.type = type;
     sql.and("r.res_type = ?", type).and("r.deleted = false");
   }
 
@@ -158,6 +165,7 @@ public final class SearchQuery {
     }
     List<String> ors = new ArrayList<>();
     List<Object> args = new ArrayList<>();
+    args.add(type);
     args.add(param);
     for (String value : values) {
       int bar = value.indexOf('|');
@@ -183,9 +191,8 @@ public final class SearchQuery {
       }
     }
     sql.and(
-        (negate ? "not " : "")
-            + "exists (select 1 from search_token t where t.res_type = r.res_type"
-            + " and t.res_id = r.res_id and t.param = ? and (" + String.join(" or ", ors) + "))",
+        "r.res_id " + (negate ? "not " : "") + "in (select t.res_id from search_token t"
+            + " where t.res_type = ? and t.param = ? and (" + String.join(" or ", ors) + "))",
         args.toArray());
   }
 
@@ -195,6 +202,7 @@ public final class SearchQuery {
     }
     List<String> ors = new ArrayList<>();
     List<Object> args = new ArrayList<>();
+    args.add(type);
     args.add(param);
     for (String value : values) {
       String[] parts = value.split("/");
@@ -214,8 +222,8 @@ public final class SearchQuery {
       }
     }
     sql.and(
-        "exists (select 1 from search_reference x where x.res_type = r.res_type"
-            + " and x.res_id = r.res_id and x.param = ? and (" + String.join(" or ", ors) + "))",
+        "r.res_id in (select x.res_id from search_reference x where x.res_type = ?"
+            + " and x.param = ? and (" + String.join(" or ", ors) + "))",
         args.toArray());
   }
 
@@ -225,6 +233,7 @@ public final class SearchQuery {
     }
     List<String> ors = new ArrayList<>();
     List<Object> args = new ArrayList<>();
+    args.add(type);
     args.add(param);
     for (String value : values) {
       String normalised = IndexEntries.normalise(value);
@@ -238,8 +247,8 @@ public final class SearchQuery {
       }
     }
     sql.and(
-        "exists (select 1 from search_string s where s.res_type = r.res_type"
-            + " and s.res_id = r.res_id and s.param = ? and (" + String.join(" or ", ors) + "))",
+        "r.res_id in (select s.res_id from search_string s where s.res_type = ?"
+            + " and s.param = ? and (" + String.join(" or ", ors) + "))",
         args.toArray());
   }
 

@@ -43,13 +43,13 @@ public final class AlignmentBenchmark {
   public static void main(String[] args) {
     SpringApplication app = new SpringApplication(CommonGroundApplication.class);
     app.setWebApplicationType(WebApplicationType.NONE);
-    app.setDefaultProperties(
-        java.util.Map.of(
-            "spring.datasource.url",
-            "jdbc:h2:mem:bench;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-            "commonground.demo.enabled", "false",
-            "logging.level.root", "WARN"));
-    try (ConfigurableApplicationContext context = app.run()) {
+    // Command-line properties outrank application.yml: an in-memory database, nothing else touched.
+    try (ConfigurableApplicationContext context =
+        app.run(
+            "--spring.datasource.url=jdbc:h2:mem:bench;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+            "--commonground.demo.enabled=false",
+            "--logging.level.root=WARN")) {
       new AlignmentBenchmark(context).run();
     }
   }

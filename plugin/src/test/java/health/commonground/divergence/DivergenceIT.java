@@ -71,6 +71,8 @@ class DivergenceIT {
     fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     fhirContext.getRestfulClientFactory().setSocketTimeout(120_000);
     fhir = fhirContext.newRestfulGenericClient("http://127.0.0.1:" + port + "/fhir");
+    fhir.registerInterceptor(
+        health.commonground.testing.SandboxTokens.at("http://127.0.0.1:" + port).backendInterceptor());
     okafor = create(new Practitioner().addName(new org.hl7.fhir.r4.model.HumanName().setFamily("Okafor")));
     other = create(new Practitioner().addName(new org.hl7.fhir.r4.model.HumanName().setFamily("Berg")));
     Patient sam = new Patient();

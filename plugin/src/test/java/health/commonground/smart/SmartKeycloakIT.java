@@ -2,6 +2,12 @@ package health.commonground.smart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.FileAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEObjectType;
@@ -33,11 +39,13 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -47,13 +55,7 @@ import org.springframework.web.util.UriComponentsBuilder;
  * SMART launches in headless Chromium against a real Keycloak with our realm and extension: EHR
  * and standalone launch, clinician and client, and the ways a launch must fail.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
-    // Logging is set up before dynamic properties apply, so its settings go here.
-    properties = {
-      "logging.file.name=target/smart-it/app.log",
-      "logging.level.health.commonground=DEBUG"
-    })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SmartKeycloakIT {
 
@@ -71,6 +73,7 @@ class SmartKeycloakIT {
   private static final String KC = "http://127.0.0.1:" + KC_PORT;
 
   private static KeycloakServer keycloak;
+  private static FileAppender<ILoggingEvent> logCapture;
   private static FakeEhr ehr;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final List<String> TOKENS_ISSUED = new ArrayList<>();
@@ -116,6 +119,12 @@ class SmartKeycloakIT {
 
   @AfterAll
   static void stopKeycloakAndEhr() throws Exception {
+    if (logCapture != null) {
+      logCapture.stop();
+      ((LoggerContext) LoggerFactory.getILoggerFactory())
+          .getLogger(Logger.ROOT_LOGGER_NAME)
+          .detachAppender(logCapture);
+    }
     if (keycloak != null) {
       keycloak.stop();
     }
@@ -364,7 +373,7 @@ class SmartKeycloakIT {
   @Test
   @Order(17)
   void securityHeadersAndCookieAttributes() throws Exception {
-    HttpResponse<String> home = get(APP + "/", null);
+    HttpResponse<String> home = get(APP + "/launch/start", null);
     assertThat(home.statusCode()).isEqualTo(200);
     assertThat(home.headers().firstValue("Content-Security-Policy").orElseThrow())
         .contains("frame-ancestors 'self' " + FRAMING_EHR)
@@ -454,6 +463,33 @@ class SmartKeycloakIT {
   }
 
   // --- helpers ---
+
+  /**
+   * Everything the app logs during this class, at DEBUG for our own code, into {@link #APP_LOG}.
+   * Attached by hand once the application is up: Spring Boot sets logging up once per JVM (and
+   * resets it when it does), so neither properties nor an earlier appender would survive.
+   */
+  @BeforeEach
+  void captureAppLog() throws IOException {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    if (logCapture != null && context.getLogger(Logger.ROOT_LOGGER_NAME).isAttached(logCapture)) {
+      return;
+    }
+    Files.createDirectories(APP_LOG.getParent());
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern("%d %-5level [%thread] %logger - %msg%n");
+    encoder.start();
+    FileAppender<ILoggingEvent> appender = new FileAppender<>();
+    appender.setContext(context);
+    appender.setName("smart-it-capture");
+    appender.setFile(APP_LOG.toString());
+    appender.setEncoder(encoder);
+    appender.start();
+    context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+    context.getLogger("health.commonground").setLevel(Level.DEBUG);
+    logCapture = appender;
+  }
 
   private static String registerLaunch(String context) throws Exception {
     HttpResponse<String> response =

@@ -11,7 +11,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Test-only: lets a test say who is acting with the header {@value #HEADER} (e.g.
- * "Practitioner/okafor"), until the SMART security fills the acting user from the access token.
+ * "Practitioner/okafor") on a request authenticated with a sandbox backend token, so tests can act
+ * as each party without a sign-in per user.
  * It exists only on the test classpath and is registered only by tests that import it.
  */
 @TestConfiguration(proxyBeanMethods = false)
@@ -25,7 +26,8 @@ public class TestActingUser {
   }
 
   static class Interceptor implements FhirInterceptor {
-    @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+    // After the SMART interceptor (which authenticates the backend token the tests send).
+    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = 1000)
     public boolean actAs(RequestDetails request) {
       String who = request.getHeader(HEADER);
       if (who != null && who.contains("/")) {

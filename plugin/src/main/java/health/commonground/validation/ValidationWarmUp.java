@@ -1,0 +1,104 @@
+package health.commonground.validation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.ValidationResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.hl7.fhir.r4.model.Goal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.stereotype.Component;
+
+/**
+ * Warms the validation chain at start-up by validating one published example Goal of each profile
+ * (client, therapist, shared goal), so the first request is not the one that loads the core
+ * definitions, generates snapshots and compiles the invariants.
+ *
+ * <p>The warm-up starts on its own thread as soon as the {@link ProfileValidator} exists, alongside
+ * the rest of the start-up; this runner holds the application back from reporting ready (Spring
+ * runs runners before it does) until the warm-up has finished.
+ */
+@Component
+class ValidationWarmUp implements ApplicationRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(ValidationWarmUp.class);
+
+  /** The implementation guide's example Goals, shipped in the fhir-profiles jar. */
+  private static final String EXAMPLES = "classpath*:commonground-ig/Goal-*.json";
+
+  private final ProfileValidator validator;
+
+  ValidationWarmUp(ProfileValidator validator) {
+    this.validator = validator;
+  }
+
+  @Override
+  public void run(ApplicationArguments args) {
+    validator.awaitWarmUp();
+  }
+
+  /** Validates one example Goal of each profile on a thread of its own. */
+  static CompletableFuture<Void> startInBackground(ProfileValidator validator) {
+    return CompletableFuture.runAsync(
+        () -> warmUp(validator, exampleGoalPerProfile(validator.fhirContext())),
+        task -> {
+          Thread thread = new Thread(task, "validation-warm-up");
+          thread.setDaemon(true);
+          thread.start();
+        });
+  }
+
+  private static void warmUp(ProfileValidator validator, List<Goal> goals) {
+    long start = System.nanoTime();
+    for (Goal goal : goals) {
+      ValidationResult result = validator.validate(goal);
+      boolean failed =
+          result.getMessages().stream()
+              .anyMatch(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal());
+      if (failed) {
+        log.warn(
+            "Example {} does not validate against its profile: {}",
+            goal.getIdElement().getIdPart(),
+            result.getMessages());
+      }
+    }
+    log.info(
+        "Validation chain warmed with {} example Goals in {} ms",
+        goals.size(),
+        (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /** The first example Goal (by file name) declaring each profile. */
+  static List<Goal> exampleGoalPerProfile(FhirContext fhirContext) {
+    Map<String, Goal> byProfile = new LinkedHashMap<>();
+    try {
+      Resource[] files = new PathMatchingResourcePatternResolver().getResources(EXAMPLES);
+      List<Resource> sorted = new ArrayList<>(List.of(files));
+      sorted.sort((a, b) -> String.valueOf(a.getFilename()).compareTo(b.getFilename()));
+      for (Resource file : sorted) {
+        try (InputStream in = file.getInputStream()) {
+          Goal goal =
+              fhirContext
+                  .newJsonParser()
+                  .parseResource(Goal.class, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+          goal.getMeta().getProfile().forEach(p -> byProfile.putIfAbsent(p.getValue(), goal));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the example Goals", e);
+    }
+    return byProfile.values().stream().distinct().toList();
+  }
+}
