@@ -126,7 +126,7 @@ class JointReviewIT {
     clinician.axe("clinician-goal-actions");
     forms.findElement(By.cssSelector("form[action$='/divergence'] button[type=submit]")).click();
     clinician.waitForFlash("Saved: the divergence is named");
-    String pair = tag(clinician, CLIENT_WORDS) + " ↔ " + tag(clinician, THERAPIST_WORDS);
+    String pair = tag(clinician, CLIENT_WORDS) + "-" + tag(clinician, THERAPIST_WORDS);
     assertThat(divergence(clinician, pair).getText()).contains("Client readiness", "Different perspectives", "identified");
 
     // Log a strategy on it.
@@ -342,13 +342,9 @@ class JointReviewIT {
     return card(browser, words).findElement(By.className("tag")).getText();
   }
 
-  /** The divergence card between two goals, by their tags ("C4 ↔ T3"). */
+  /** The divergence card between two goals, by their tags ("C4-T3"). */
   private static WebElement divergence(Chrome browser, String pair) {
-    return browser.wait.until(
-        d -> d.findElements(By.cssSelector(".divergence-card")).stream()
-            .filter(c -> c.findElement(By.tagName("h3")).getText().startsWith(pair))
-            .findFirst()
-            .orElse(null));
+    return browser.waitFor(By.cssSelector(".divergence-card[data-pair='" + pair + "']"));
   }
 
   private static void openDivergence(Chrome browser, String pair) {
