@@ -10,12 +10,12 @@
       if (getComputedStyle(svg).display === "none") return;
       var box = columns.getBoundingClientRect();
       var drawn = {};
-      columns.querySelectorAll(".column-client [data-goal]").forEach(function (from) {
+      columns.querySelectorAll(".column-client [data-links]").forEach(function (from) {
         (from.getAttribute("data-links") || "").split(" ").forEach(function (id) {
-          if (!id || drawn[from.dataset.goal + id]) return;
-          var to = columns.querySelector('.column-therapist [data-goal="' + id + '"]');
-          if (!to) return;
-          drawn[from.dataset.goal + id] = true;
+          if (!id || drawn[from.id + id]) return;
+          var to = document.getElementById("goal-" + id);
+          if (!to || !columns.querySelector(".column-therapist").contains(to)) return;
+          drawn[from.id + id] = true;
           var a = from.getBoundingClientRect();
           var b = to.getBoundingClientRect();
           var x1 = a.right - box.left, y1 = a.top + Math.min(a.height / 2, 40) - box.top;
@@ -30,6 +30,14 @@
   }
 
   document.addEventListener("DOMContentLoaded", drawLinks);
+
+  // "Actions for C1" and "Work on …" load their forms in place (a plain link without script).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".actions-slot > a");
+    if (!link || !window.htmx) return;
+    event.preventDefault();
+    window.htmx.ajax("GET", link.getAttribute("href"), { target: link.parentElement, swap: "innerHTML" });
+  });
   window.addEventListener("resize", drawLinks);
   document.addEventListener("toggle", drawLinks, true);
 

@@ -80,7 +80,13 @@ public final class JointReviewBenchmark {
       }
       Arrays.sort(nanos);
       int htmlBytes = html.getBytes(StandardCharsets.UTF_8).length;
+      Files.writeString(java.nio.file.Path.of("target/benchmark-clinician-view.html"), html);
+      long gzipped =
+          http.send(HttpRequest.newBuilder(URI.create(base + "/app")).header("Accept-Encoding", "gzip").GET().build(),
+                  HttpResponse.BodyHandlers.ofByteArray())
+              .body().length;
       long assets = 0;
+      long assetsGzipped = 0;
       List<String> loaded = new ArrayList<>();
       Matcher m = Pattern.compile("(?:href|src)=\"(/[^\"]+\\.(?:css|js))\"").matcher(html);
       while (m.find()) {
@@ -88,6 +94,10 @@ public final class JointReviewBenchmark {
             http.send(HttpRequest.newBuilder(URI.create(base + m.group(1))).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assets += asset.body().length;
+        assetsGzipped +=
+            http.send(HttpRequest.newBuilder(URI.create(base + m.group(1))).header("Accept-Encoding", "gzip").GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray())
+                .body().length;
         loaded.add(m.group(1) + " " + asset.body().length + " B");
       }
       System.out.printf(
@@ -96,6 +106,7 @@ public final class JointReviewBenchmark {
       System.out.printf("Page HTML: %.1f KB%n", htmlBytes / 1024.0);
       loaded.forEach(a -> System.out.println("  asset " + a));
       System.out.printf("First visit transfer (HTML + assets, uncompressed): %.1f KB%n", (htmlBytes + assets) / 1024.0);
+      System.out.printf("First visit transfer (HTML + assets, gzip): %.1f KB%n", (gzipped + assetsGzipped) / 1024.0);
     } finally {
       context.close();
     }
