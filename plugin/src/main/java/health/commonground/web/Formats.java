@@ -5,6 +5,8 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /** Dates and language names for the templates, in the reader's language. */
@@ -12,11 +14,15 @@ import org.springframework.stereotype.Component;
 public class Formats {
 
   private final ZoneId zone = ZoneId.systemDefault();
+  private final Map<Locale, DateTimeFormatter> dates = new ConcurrentHashMap<>();
 
   public String date(Instant instant, Locale locale) {
-    return instant == null
-        ? ""
-        : DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(locale).format(instant.atZone(zone));
+    if (instant == null) {
+      return "";
+    }
+    DateTimeFormatter format =
+        dates.computeIfAbsent(locale, l -> DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(l));
+    return format.format(instant.atZone(zone));
   }
 
   public String iso(Instant instant) {
