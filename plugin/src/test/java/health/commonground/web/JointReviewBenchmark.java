@@ -35,8 +35,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Prints the median and p95 time per page, the page's HTML size and the first visit's transfer
  * (the page and every stylesheet and script it loads).
  *
- * <p>Run: {@code mvn -pl plugin test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=health.commonground.web.JointReviewBenchmark} (or from an IDE).
+ * <p>Run with the plugin's test classpath after {@code mvn -pl plugin -am test-compile}, e.g.
+ * {@code java -cp <test classpath> health.commonground.web.JointReviewBenchmark} from {@code plugin/}
+ * (an IDE's "run main" does the same). It writes the page to target/benchmark-clinician-view.html.
  */
 public final class JointReviewBenchmark {
 
