@@ -72,6 +72,12 @@ stop_server() {
 }
 trap stop_server EXIT
 
+# The FHIR API needs a token: a fresh key pair per run for the sandbox's backend client
+# (private_key_jwt); the server gets the public JWK Set, the driver signs with the private key.
+key="$data_dir/backend-key"
+java -jar "$driver_jar" --make-key "$key"
+export COMMONGROUND_SANDBOX_BACKEND_JWKS="$(cat "$key.jwks.json")"
+
 echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before start"
 echo "Server: java $JAVA_OPTS -jar $server_jar on 127.0.0.1:$port, data in $data_dir"
 launched=$(date +%s%N)
@@ -107,7 +113,7 @@ echo "Ready: /fhir/metadata answered $ready_ms ms after launch (target <= 15000 
 
 status=0
 java -jar "$driver_jar" --base "$base" --goals "$GOALS" --threads "$THREADS" \
-  --server-pid "$server_pid" "$@" || status=$?
+  --server-pid "$server_pid" --key "$key" "$@" || status=$?
 
 echo
 echo "Resident memory after the run: VmRSS $(($(rss_kb VmRSS) / 1024)) MB (target <= 600 MB)," \
