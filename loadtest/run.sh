@@ -8,6 +8,7 @@
 #   GOALS=2000 loadtest/run.sh            # a quicker run
 #   JAVA_OPTS="-Xmx256m" loadtest/run.sh  # other server JVM flags
 #   loadtest/run.sh --reads 20000         # extra arguments go to the driver (see --help)
+#   CDS=1 loadtest/run.sh                 # start from the extracted jar with an AppCDS archive
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,6 +50,30 @@ free_port() {
   return 1
 }
 
+# CDS=1: extract the Boot jar (faster class loading than nested jars) and archive the classes a
+# start-up loads (AppCDS, one training start that exits after the context refresh); both are made
+# again when the jar changes. Cuts start-up time; see docs/performance.md.
+launch_jar="$server_jar"
+cds_opts=""
+if [ -n "${CDS:-}" ]; then
+  cds_dir=plugin/target/cds
+  if [ ! -f "$cds_dir/app.jsa" ] || [ "$server_jar" -nt "$cds_dir/app.jsa" ]; then
+    echo "Making the AppCDS archive (one training start)..."
+    rm -rf "$cds_dir"
+    java -Djarmode=tools -jar "$server_jar" extract --destination "$cds_dir/app" >/dev/null
+    training_dir="$(mktemp -d /tmp/commonground-cds.XXXXXX)"
+    # shellcheck disable=SC2086
+    java $JAVA_OPTS -XX:ArchiveClassesAtExit="$cds_dir/app.jsa" -Dspring.context.exit=onRefresh \
+      -jar "$cds_dir/app/$(basename "$server_jar")" --server.port=0 \
+      --commonground.data-dir="$training_dir" --commonground.demo.enabled=false \
+      >"$cds_dir/training.log" 2>&1 || true
+    rm -rf "$training_dir"
+    [ -f "$cds_dir/app.jsa" ] || { echo "No AppCDS archive made; see $cds_dir/training.log" >&2; exit 1; }
+  fi
+  launch_jar="$cds_dir/app/$(basename "$server_jar")"
+  cds_opts="-XX:SharedArchiveFile=$cds_dir/app.jsa"
+fi
+
 port="$(free_port)"
 data_dir="$(mktemp -d /tmp/commonground-loadtest.XXXXXX)"
 log="$data_dir/server.log"
@@ -72,11 +97,17 @@ stop_server() {
 }
 trap stop_server EXIT
 
+# The FHIR API needs a token: a fresh key pair per run for the sandbox's backend client
+# (private_key_jwt); the server gets the public JWK Set, the driver signs with the private key.
+key="$data_dir/backend-key"
+java -jar "$driver_jar" --make-key "$key"
+export COMMONGROUND_SANDBOX_BACKEND_JWKS="$(cat "$key.jwks.json")"
+
 echo "Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before start"
-echo "Server: java $JAVA_OPTS -jar $server_jar on 127.0.0.1:$port, data in $data_dir"
+echo "Server: java $JAVA_OPTS $cds_opts -jar $launch_jar on 127.0.0.1:$port, data in $data_dir"
 launched=$(date +%s%N)
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-java $JAVA_OPTS -jar "$server_jar" --server.port="$port" --commonground.data-dir="$data_dir" \
+java $JAVA_OPTS $cds_opts -jar "$launch_jar" --server.port="$port" --commonground.data-dir="$data_dir" \
   --commonground.demo.enabled=false >"$log" 2>&1 &
 server_pid=$!
 
@@ -107,7 +138,7 @@ echo "Ready: /fhir/metadata answered $ready_ms ms after launch (target <= 15000 
 
 status=0
 java -jar "$driver_jar" --base "$base" --goals "$GOALS" --threads "$THREADS" \
-  --server-pid "$server_pid" "$@" || status=$?
+  --server-pid "$server_pid" --key "$key" "$@" || status=$?
 
 echo
 echo "Resident memory after the run: VmRSS $(($(rss_kb VmRSS) / 1024)) MB (target <= 600 MB)," \

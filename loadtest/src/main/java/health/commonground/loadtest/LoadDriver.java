@@ -43,6 +43,7 @@ public final class LoadDriver {
   private final List<String> practitioners = new ArrayList<>();
   private final List<String> goals = java.util.Collections.synchronizedList(new ArrayList<>());
   private final List<PhaseResult> results = new ArrayList<>();
+  private BackendAuth auth;
 
   private LoadDriver(Options options) {
     this.options = options;
@@ -58,6 +59,10 @@ public final class LoadDriver {
     if (options == null) {
       System.exit(2);
     }
+    if (options.makeKey != null) {
+      BackendAuth.makeKeys(Path.of(options.makeKey), Path.of(options.makeKey + ".jwks.json"));
+      return;
+    }
     int errors = new LoadDriver(options).run();
     System.exit(errors == 0 ? 0 : 1);
   }
@@ -67,6 +72,11 @@ public final class LoadDriver {
         Locale.ROOT,
         "Common Ground load: %s, %d Goals over %d patients, threads %s, load average %s%n",
         options.base, options.goals, options.patients, Arrays.toString(options.threads), loadAverage());
+    if (options.key != null) {
+      auth = new BackendAuth(http, options.base, Path.of(options.key));
+      auth.bearer();
+      System.out.printf(Locale.ROOT, "Authenticated as %s (%s)%n", BackendAuth.CLIENT_ID, BackendAuth.SCOPE);
+    }
     setup();
 
     int[] perPhase = split(options.goals, options.threads.length);
@@ -414,6 +424,12 @@ public final class LoadDriver {
   }
 
   private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    if (auth != null) {
+      request =
+          HttpRequest.newBuilder(request, (name, value) -> true)
+              .header("Authorization", "Bearer " + auth.bearer())
+              .build();
+    }
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
@@ -480,6 +496,8 @@ public final class LoadDriver {
     int phaseSeconds = 180;
     int createSeconds = 900;
     long serverPid = -1;
+    String key;
+    String makeKey;
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -505,6 +523,8 @@ public final class LoadDriver {
           case "--phase-seconds" -> o.phaseSeconds = bounded(value, 1, 3_600);
           case "--create-seconds" -> o.createSeconds = bounded(value, 1, 7_200);
           case "--server-pid" -> o.serverPid = Long.parseLong(value);
+          case "--key" -> o.key = value;
+          case "--make-key" -> o.makeKey = value;
           default -> {
             System.err.println("Unknown option " + arg);
             usage();
@@ -529,6 +549,8 @@ public final class LoadDriver {
           Usage: java -jar loadtest.jar [--base URL] [--goals N] [--threads 1,4] [--patients 80]
                  [--practitioners 8] [--reads 5000] [--searches 1000] [--validations 500]
                  [--warmup 200] [--phase-seconds 180] [--create-seconds 900] [--server-pid PID]
+                 [--key FILE]
+          or:    java -jar loadtest.jar --make-key FILE
             --base           FHIR base URL of a running server (default http://127.0.0.1:8080/fhir)
             --goals          Goals to create, split evenly over the thread counts (default 10000)
             --threads        client thread counts; each runs a create, a read and a search phase
@@ -537,6 +559,11 @@ public final class LoadDriver {
             --phase-seconds  wall-clock limit of every read, search and $validate phase
             --create-seconds wall-clock limit of every create phase
             --server-pid     the server's process id, to report its CPU time per operation
+            --key            RSA private key (PKCS#8, Base64) of the backend client common-ground-backend:
+                             the driver signs a private_key_jwt assertion (RS384) and sends the
+                             client_credentials token (system/*.cruds) as Bearer, refreshing it
+            --make-key FILE  writes a new key pair: FILE (private) and FILE.jwks.json (the public JWK
+                             Set for the server's COMMONGROUND_SANDBOX_BACKEND_JWKS), then exits
           """);
     }
   }

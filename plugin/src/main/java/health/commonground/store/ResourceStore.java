@@ -225,19 +225,21 @@ public class ResourceStore {
   /** Runs a search built by {@link SearchQuery}: the ids of one page, in order. */
   public List<StoredVersion> search(SearchQuery query, int offset, int count) {
     return jdbc.query(
-        "select r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, r.body"
-            + " from fhir_resource r"
-            + query.where()
+        "select " + (query.joins() ? "distinct " : "")
+            + "r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, r.body"
+            + query.fromWhere()
             + query.orderBy()
             + " limit ? offset ?",
         VERSION_MAPPER,
-        query.argsWith(count, offset));
+        query.fromWhereArgsWith(count, offset));
   }
 
   public int count(SearchQuery query) {
     Integer total =
         jdbc.queryForObject(
-            "select count(*) from fhir_resource r" + query.where(), Integer.class, query.args());
+            "select " + (query.joins() ? "count(distinct r.res_id)" : "count(*)") + query.fromWhere(),
+            Integer.class,
+            query.fromWhereArgsWith());
     return total == null ? 0 : total;
   }
 

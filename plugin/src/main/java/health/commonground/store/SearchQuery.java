@@ -35,6 +35,16 @@ public final class SearchQuery {
   private final SqlBuilder sql = new SqlBuilder();
   private final String type;
   private String orderBy = " order by r.last_updated desc, r.res_id";
+  /**
+   * The first reference parameter again, as rows of {@code search_reference x0} to start from. H2
+   * uses an {@code IN (select ...)} on {@code res_id} only for an index's first column, so the
+   * condition alone makes it walk every current resource of the type; joining from the reference
+   * index reads only the matches. Used by {@link ResourceStore#search} and {@link
+   * ResourceStore#count} (with {@code distinct}, as a resource may match twice); the {@code IN}
+   * condition stays in the WHERE clause, so {@link #criteria()} and the results are unchanged.
+   */
+  private String driver;
+  private Object[] driverArgs;
 
   private SearchQuery(String type) {
     this.type = type;
@@ -225,6 +235,12 @@ public final class SearchQuery {
         "r.res_id in (select x.res_id from search_reference x where x.res_type = ?"
             + " and x.param = ? and (" + String.join(" or ", ors) + "))",
         args.toArray());
+    if (driver == null) {
+      driver =
+          "x0.res_type = ? and x0.param = ? and ("
+              + String.join(" or ", ors).replace("x.", "x0.") + ")";
+      driverArgs = args.toArray();
+    }
   }
 
   private void string(String param, String rawName, String modifier, List<String> values) {
@@ -331,6 +347,33 @@ public final class SearchQuery {
 
   String where() {
     return sql.where();
+  }
+
+  /**
+   * FROM and WHERE of a search, {@code distinct} needed when it joins: either {@code fhir_resource
+   * r} with {@link #where()}, or, with a reference parameter, its index rows joined to {@code r}.
+   */
+  String fromWhere() {
+    if (driver == null) {
+      return " from fhir_resource r" + sql.where();
+    }
+    return " from search_reference x0 join fhir_resource r"
+        + " on r.res_type = x0.res_type and r.res_id = x0.res_id where " + driver + " and "
+        + sql.where().substring(" where ".length());
+  }
+
+  boolean joins() {
+    return driver != null;
+  }
+
+  Object[] fromWhereArgsWith(Object... more) {
+    Object[] where = sql.argsWith(more);
+    if (driver == null) {
+      return where;
+    }
+    Object[] all = java.util.Arrays.copyOf(driverArgs, driverArgs.length + where.length);
+    System.arraycopy(where, 0, all, driverArgs.length, where.length);
+    return all;
   }
 
   String orderBy() {
