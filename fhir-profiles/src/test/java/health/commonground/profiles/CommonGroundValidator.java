@@ -6,14 +6,6 @@ import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
-import org.hl7.fhir.instance.model.api.IBaseResource;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -33,22 +25,34 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
  * HAPI's validator loaded with the compiled Common Ground conformance resources, read from the
- * classpath folder {@code commonground-ig/} exactly as the plugin reads them from the fhir-profiles jar.
- * Building it takes seconds, so the test classes share one instance per JVM.
+ * classpath folder {@code commonground-ig/} exactly as the plugin reads them from the fhir-profiles
+ * jar. Building it takes seconds, so the test classes share one instance per JVM.
  */
 final class CommonGroundValidator {
 
   static final String CLASSPATH_FOLDER = "commonground-ig";
-  static final Set<String> CONFORMANCE_TYPES = Set.of("StructureDefinition", "ValueSet", "CodeSystem");
+  static final Set<String> CONFORMANCE_TYPES =
+      Set.of("StructureDefinition", "ValueSet", "CodeSystem");
 
   private static CommonGroundValidator instance;
 
   final FhirContext ctx;
   final FhirValidator validator;
-  /** Every compiled resource, by file name (e.g. Goal-client-goal-sunday-nights.json), in name order. */
+
+  /**
+   * Every compiled resource, by file name (e.g. Goal-client-goal-sunday-nights.json), in name
+   * order.
+   */
   final Map<String, IBaseResource> resources;
 
   static synchronized CommonGroundValidator get() {
@@ -67,12 +71,13 @@ final class CommonGroundValidator {
         .filter(r -> CONFORMANCE_TYPES.contains(ctx.getResourceType(r)))
         .forEach(ours::addResource);
 
-    ValidationSupportChain chain = new ValidationSupportChain(
-        new DefaultProfileValidationSupport(ctx),
-        ours,
-        new SnapshotGeneratingValidationSupport(ctx),
-        new InMemoryTerminologyServerValidationSupport(ctx),
-        new CommonCodeSystemsTerminologyService(ctx));
+    ValidationSupportChain chain =
+        new ValidationSupportChain(
+            new DefaultProfileValidationSupport(ctx),
+            ours,
+            new SnapshotGeneratingValidationSupport(ctx),
+            new InMemoryTerminologyServerValidationSupport(ctx),
+            new CommonCodeSystemsTerminologyService(ctx));
     FhirInstanceValidator module = new FhirInstanceValidator(chain);
     validator = ctx.newValidator();
     validator.registerValidatorModule(module);
@@ -88,7 +93,10 @@ final class CommonGroundValidator {
 
   static List<SingleValidationMessage> errors(ValidationResult result) {
     return result.getMessages().stream()
-        .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
+        .filter(
+            m ->
+                m.getSeverity() == ResultSeverityEnum.ERROR
+                    || m.getSeverity() == ResultSeverityEnum.FATAL)
         .collect(Collectors.toList());
   }
 
@@ -109,13 +117,18 @@ final class CommonGroundValidator {
       }
     }
     if (out.isEmpty()) {
-      throw new IllegalStateException("No compiled resources on the classpath under " + CLASSPATH_FOLDER
-          + "/ - run ./sushi.sh in fhir-profiles");
+      throw new IllegalStateException(
+          "No compiled resources on the classpath under "
+              + CLASSPATH_FOLDER
+              + "/ - run ./sushi.sh in fhir-profiles");
     }
     return out;
   }
 
-  /** The JSON files in a classpath folder, whether it is a directory (target/classes) or inside a jar. */
+  /**
+   * The JSON files in a classpath folder, whether it is a directory (target/classes) or inside a
+   * jar.
+   */
   static List<Path> listClasspathFolder(String folder) {
     URL url = CommonGroundValidator.class.getClassLoader().getResource(folder);
     if (url == null) {
@@ -136,7 +149,9 @@ final class CommonGroundValidator {
         dir = Path.of(uri);
       }
       try (Stream<Path> files = Files.list(dir)) {
-        List<Path> list = new ArrayList<>(files.filter(p -> p.getFileName().toString().endsWith(".json")).toList());
+        List<Path> list =
+            new ArrayList<>(
+                files.filter(p -> p.getFileName().toString().endsWith(".json")).toList());
         list.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
         return list;
       }
@@ -147,8 +162,12 @@ final class CommonGroundValidator {
     }
   }
 
-  /** The fhir-profiles module folder (surefire sets fhirProfiles.dir; falls back to the working directory). */
+  /**
+   * The fhir-profiles module folder (surefire sets fhirProfiles.dir; falls back to the working
+   * directory).
+   */
   static Path moduleDir() {
-    return Path.of(System.getProperty("fhirProfiles.dir", System.getProperty("user.dir"))).toAbsolutePath();
+    return Path.of(System.getProperty("fhirProfiles.dir", System.getProperty("user.dir")))
+        .toAbsolutePath();
   }
 }

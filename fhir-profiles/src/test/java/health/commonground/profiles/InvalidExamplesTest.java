@@ -1,11 +1,10 @@
 package health.commonground.profiles;
 
-import ca.uhn.fhir.validation.SingleValidationMessage;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ca.uhn.fhir.validation.SingleValidationMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,15 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
- * Each deliberately invalid resource in src/test/resources/invalid/ is rejected with the error its line in
- * invalid/expectations.csv names: an ERROR whose location contains the expected location and whose
- * message contains the expected message text.
+ * Each deliberately invalid resource in src/test/resources/invalid/ is rejected with the error its
+ * line in invalid/expectations.csv names: an ERROR whose location contains the expected location
+ * and whose message contains the expected message text.
  */
 class InvalidExamplesTest {
 
@@ -45,28 +44,53 @@ class InvalidExamplesTest {
   void everyInvalidFileHasExactlyOneExpectation() throws IOException {
     TreeSet<String> files = new TreeSet<>();
     try (Stream<Path> list = Files.list(invalidDir)) {
-      list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).forEach(files::add);
+      list.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".json"))
+          .forEach(files::add);
     }
     assertFalse(files.isEmpty(), "no invalid examples in " + invalidDir);
-    assertEquals(files, new TreeSet<>(expectations.keySet()),
+    assertEquals(
+        files,
+        new TreeSet<>(expectations.keySet()),
         "the .json files in invalid/ and the rows of invalid/expectations.csv must match");
   }
 
   @TestFactory
   Stream<DynamicTest> everyInvalidFileIsRejectedWithTheExpectedError() {
-    return expectations.values().stream().map(exp -> DynamicTest.dynamicTest(exp.file(), () -> {
-      String json = Files.readString(invalidDir.resolve(exp.file()), StandardCharsets.UTF_8);
-      List<SingleValidationMessage> errors = CommonGroundValidator.errors(v.validate(json));
-      assertFalse(errors.isEmpty(), exp.file() + " passed validation but must not");
-      boolean found = errors.stream().anyMatch(m ->
-          String.valueOf(m.getLocationString()).contains(exp.location())
-              && String.valueOf(m.getMessage()).contains(exp.message()));
-      assertTrue(found, exp.file() + ": expected an ERROR at '" + exp.location() + "' containing '"
-          + exp.message() + "', got:\n" + CommonGroundValidator.describe(errors));
-    }));
+    return expectations.values().stream()
+        .map(
+            exp ->
+                DynamicTest.dynamicTest(
+                    exp.file(),
+                    () -> {
+                      String json =
+                          Files.readString(invalidDir.resolve(exp.file()), StandardCharsets.UTF_8);
+                      List<SingleValidationMessage> errors =
+                          CommonGroundValidator.errors(v.validate(json));
+                      assertFalse(errors.isEmpty(), exp.file() + " passed validation but must not");
+                      boolean found =
+                          errors.stream()
+                              .anyMatch(
+                                  m ->
+                                      String.valueOf(m.getLocationString()).contains(exp.location())
+                                          && String.valueOf(m.getMessage())
+                                              .contains(exp.message()));
+                      assertTrue(
+                          found,
+                          exp.file()
+                              + ": expected an ERROR at '"
+                              + exp.location()
+                              + "' containing '"
+                              + exp.message()
+                              + "', got:\n"
+                              + CommonGroundValidator.describe(errors));
+                    }));
   }
 
-  /** Lines "file,location substring,message substring" (the message may contain commas); # starts a comment. */
+  /**
+   * Lines "file,location substring,message substring" (the message may contain commas); # starts a
+   * comment.
+   */
   static Map<String, Expectation> readExpectations(Path csv) throws IOException {
     Map<String, Expectation> out = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
@@ -81,7 +105,9 @@ class InvalidExamplesTest {
         problems.add("line " + (i + 1) + ": " + line);
         continue;
       }
-      if (out.put(cols[0].strip(), new Expectation(cols[0].strip(), cols[1].strip(), cols[2].strip())) != null) {
+      if (out.put(
+              cols[0].strip(), new Expectation(cols[0].strip(), cols[1].strip(), cols[2].strip()))
+          != null) {
         problems.add("line " + (i + 1) + ": duplicate " + cols[0]);
       }
     }

@@ -14,7 +14,9 @@ import org.keycloak.models.KeycloakSession;
  */
 final class LaunchContexts {
 
-  /** Client-session notes that carry a launch's context from the authorization request to tokens. */
+  /**
+   * Client-session notes that carry a launch's context from the authorization request to tokens.
+   */
   static final String NOTE_PREFIX = "smart.";
 
   static final String PATIENT = "patient";
@@ -33,7 +35,8 @@ final class LaunchContexts {
 
   private LaunchContexts() {}
 
-  static String register(KeycloakSession session, Map<String, String> context, long lifespanSeconds) {
+  static String register(
+      KeycloakSession session, Map<String, String> context, long lifespanSeconds) {
     byte[] bytes = new byte[24];
     RANDOM.nextBytes(bytes);
     String launch = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

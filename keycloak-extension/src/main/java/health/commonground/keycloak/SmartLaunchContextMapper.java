@@ -20,8 +20,8 @@ import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.AccessTokenResponse;
 
 /**
- * Puts the SMART launch context into the token response ({@code patient}, {@code encounter},
- * {@code need_patient_banner}, {@code smart_style_url}, {@code fhirContext}, {@code intent}) and the
+ * Puts the SMART launch context into the token response ({@code patient}, {@code encounter}, {@code
+ * need_patient_banner}, {@code smart_style_url}, {@code fhirContext}, {@code intent}) and the
  * patient into the access token. The context comes from the EHR launch (notes left by {@link
  * SmartLaunchExecutor}); for a standalone launch with {@code launch/patient} the patient is the
  * signed-in user's own, from the user attribute {@value #FHIR_USER_ATTRIBUTE} when it names a
@@ -99,7 +99,8 @@ public class SmartLaunchContextMapper extends AbstractOIDCProtocolMapper
     String fhirContext = note(clientSessionCtx, LaunchContexts.FHIR_CONTEXT);
     if (fhirContext != null) {
       try {
-        response.setOtherClaims(LaunchContexts.FHIR_CONTEXT, JSON.readValue(fhirContext, List.class));
+        response.setOtherClaims(
+            LaunchContexts.FHIR_CONTEXT, JSON.readValue(fhirContext, List.class));
       } catch (IOException e) {
         // Registered contexts are validated JSON arrays; an unreadable one is left out.
       }
@@ -107,7 +108,8 @@ public class SmartLaunchContextMapper extends AbstractOIDCProtocolMapper
     return response;
   }
 
-  private static String patient(UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
+  private static String patient(
+      UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
     String launched = note(clientSessionCtx, LaunchContexts.PATIENT);
     if (launched != null) {
       return launched;

@@ -20,8 +20,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * Client-policy executor for SMART authorization requests. It refuses, with an OAuth error
  * redirected to the app, a request whose {@code aud} is not a FHIR server this realm protects
  * (realm attribute {@value #AUDIENCES_ATTRIBUTE}, space-separated) or whose {@code launch} is
- * unknown, used or expired; and it moves the launch's context into the authentication session,
- * from where {@link SmartLaunchContextMapper} puts it into the tokens.
+ * unknown, used or expired; and it moves the launch's context into the authentication session, from
+ * where {@link SmartLaunchContextMapper} puts it into the tokens.
  */
 public class SmartLaunchExecutor
     implements ClientPolicyExecutorProvider<ClientPolicyExecutorConfigurationRepresentation> {
@@ -50,8 +50,12 @@ public class SmartLaunchExecutor
     Set<String> scopes = scopes(request.getScope());
     boolean smartRequest =
         scopes.stream()
-            .anyMatch(s -> s.equals("launch") || s.startsWith("launch/") || s.startsWith("patient/")
-                || s.startsWith("user/"));
+            .anyMatch(
+                s ->
+                    s.equals("launch")
+                        || s.startsWith("launch/")
+                        || s.startsWith("patient/")
+                        || s.startsWith("user/"));
     Map<String, String> params = request.getAdditionalReqParams();
     String aud = params == null ? null : params.get("aud");
     checkAudience(aud, smartRequest);
@@ -62,7 +66,8 @@ public class SmartLaunchExecutor
     String launch = params == null ? null : params.get("launch");
     if (launch == null || launch.isBlank()) {
       throw new ClientPolicyException(
-          OAuthErrorException.INVALID_REQUEST, "The launch scope needs the EHR's launch parameter.");
+          OAuthErrorException.INVALID_REQUEST,
+          "The launch scope needs the EHR's launch parameter.");
     }
     Map<String, String> launchContext = LaunchContexts.consume(session, launch);
     if (launchContext == null) {
@@ -85,18 +90,21 @@ public class SmartLaunchExecutor
       return;
     }
     Set<String> allowed =
-        Arrays.stream(configured.trim().split("\\s+")).map(SmartLaunchExecutor::normalize)
+        Arrays.stream(configured.trim().split("\\s+"))
+            .map(SmartLaunchExecutor::normalize)
             .collect(Collectors.toSet());
     if (aud == null || aud.isBlank()) {
       if (smartRequest) {
         throw new ClientPolicyException(
-            OAuthErrorException.INVALID_REQUEST, "A SMART request needs aud, the FHIR server's base URL.");
+            OAuthErrorException.INVALID_REQUEST,
+            "A SMART request needs aud, the FHIR server's base URL.");
       }
       return;
     }
     if (!allowed.contains(normalize(aud))) {
       throw new ClientPolicyException(
-          OAuthErrorException.INVALID_REQUEST, "aud does not name a FHIR server this realm protects.");
+          OAuthErrorException.INVALID_REQUEST,
+          "aud does not name a FHIR server this realm protects.");
     }
   }
 

@@ -19,10 +19,10 @@ import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager;
 
 /**
- * {@code POST /realms/{realm}/smart-launch/launches}: an EHR registers the context of a launch (patient,
- * encounter, banner, style, fhirContext) and gets back the opaque {@code launch} id it passes to the
- * app. The caller authenticates with a bearer token of a user or service account holding the realm
- * role {@value #REGISTRAR_ROLE}.
+ * {@code POST /realms/{realm}/smart-launch/launches}: an EHR registers the context of a launch
+ * (patient, encounter, banner, style, fhirContext) and gets back the opaque {@code launch} id it
+ * passes to the app. The caller authenticates with a bearer token of a user or service account
+ * holding the realm role {@value #REGISTRAR_ROLE}.
  */
 public class SmartLaunchResource {
 
@@ -50,7 +50,8 @@ public class SmartLaunchResource {
     }
     RoleModel registrar = session.getContext().getRealm().getRole(REGISTRAR_ROLE);
     if (registrar == null || !auth.getUser().hasRole(registrar)) {
-      return error(Response.Status.FORBIDDEN, "insufficient_scope", "The caller may not register launches.");
+      return error(
+          Response.Status.FORBIDDEN, "insufficient_scope", "The caller may not register launches.");
     }
     Map<String, String> context;
     try {
@@ -59,7 +60,9 @@ public class SmartLaunchResource {
       return error(Response.Status.BAD_REQUEST, "invalid_request", e.getMessage());
     }
     String launch = LaunchContexts.register(session, context, lifespanSeconds);
-    log.debugf("Launch context registered by %s", auth.getClient() == null ? "?" : auth.getClient().getClientId());
+    log.debugf(
+        "Launch context registered by %s",
+        auth.getClient() == null ? "?" : auth.getClient().getClientId());
     return Response.ok(Map.of("launch", launch, "expires_in", lifespanSeconds)).build();
   }
 

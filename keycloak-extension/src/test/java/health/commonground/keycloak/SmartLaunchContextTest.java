@@ -11,9 +11,11 @@ class SmartLaunchContextTest {
 
   @Test
   void patientIdComesFromAPatientFhirUserOnly() {
-    assertEquals("client-sam", SmartLaunchContextMapper.patientId("https://ehr/fhir/Patient/client-sam"));
+    assertEquals(
+        "client-sam", SmartLaunchContextMapper.patientId("https://ehr/fhir/Patient/client-sam"));
     assertEquals("42", SmartLaunchContextMapper.patientId("Patient/42"));
-    assertNull(SmartLaunchContextMapper.patientId("https://ehr/fhir/Practitioner/therapist-okafor"));
+    assertNull(
+        SmartLaunchContextMapper.patientId("https://ehr/fhir/Practitioner/therapist-okafor"));
     assertNull(SmartLaunchContextMapper.patientId("https://ehr/fhir/RelatedPatient/1"));
     assertNull(SmartLaunchContextMapper.patientId("https://ehr/fhir/Patient/a/b"));
     assertNull(SmartLaunchContextMapper.patientId(null));
@@ -35,9 +37,12 @@ class SmartLaunchContextTest {
   void badLaunchContextsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> SmartLaunchResource.parse("not json"));
     assertThrows(IllegalArgumentException.class, () -> SmartLaunchResource.parse("[]"));
-    assertThrows(IllegalArgumentException.class, () -> SmartLaunchResource.parse("{\"patient\":\"../x\"}"));
-    assertThrows(IllegalArgumentException.class, () -> SmartLaunchResource.parse("{\"patient\":1}"));
-    assertThrows(IllegalArgumentException.class, () -> SmartLaunchResource.parse("{\"tenant\":\"x\"}"));
+    assertThrows(
+        IllegalArgumentException.class, () -> SmartLaunchResource.parse("{\"patient\":\"../x\"}"));
+    assertThrows(
+        IllegalArgumentException.class, () -> SmartLaunchResource.parse("{\"patient\":1}"));
+    assertThrows(
+        IllegalArgumentException.class, () -> SmartLaunchResource.parse("{\"tenant\":\"x\"}"));
     assertThrows(
         IllegalArgumentException.class, () -> SmartLaunchResource.parse("{\"fhirContext\":\"x\"}"));
     assertThrows(

@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
 
 /**
  * SMART backend-services authentication with the JDK alone: an RSA key pair made per run, a client
- * assertion signed RS384 ({@code private_key_jwt}), a {@code client_credentials} token fetched again
- * a minute before it expires.
+ * assertion signed RS384 ({@code private_key_jwt}), a {@code client_credentials} token fetched
+ * again a minute before it expires.
  */
 final class BackendAuth {
 
@@ -65,8 +65,13 @@ final class BackendAuth {
     Files.writeString(keyFile, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()));
     Files.writeString(
         jwksFile,
-        "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"" + KID + "\",\"alg\":\"RS384\",\"use\":\"sig\",\"n\":\""
-            + unsigned(pub.getModulus()) + "\",\"e\":\"" + unsigned(pub.getPublicExponent()) + "\"}]}");
+        "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\""
+            + KID
+            + "\",\"alg\":\"RS384\",\"use\":\"sig\",\"n\":\""
+            + unsigned(pub.getModulus())
+            + "\",\"e\":\""
+            + unsigned(pub.getPublicExponent())
+            + "\"}]}");
   }
 
   private static String unsigned(BigInteger value) {
@@ -89,37 +94,49 @@ final class BackendAuth {
     return current;
   }
 
-  private static final Pattern TOKEN_ENDPOINT = Pattern.compile("\"token_endpoint\"\\s*:\\s*\"([^\"]+)\"");
-  private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+  private static final Pattern TOKEN_ENDPOINT =
+      Pattern.compile("\"token_endpoint\"\\s*:\\s*\"([^\"]+)\"");
+  private static final Pattern ACCESS_TOKEN =
+      Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
   private static final Pattern EXPIRES_IN = Pattern.compile("\"expires_in\"\\s*:\\s*(\\d+)");
 
   private void fetch() throws IOException, InterruptedException {
     if (tokenEndpoint == null) {
-      String config = http.send(
-          HttpRequest.newBuilder(URI.create(fhirBase + "/.well-known/smart-configuration"))
-              .timeout(Duration.ofSeconds(30)).GET().build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      String config =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(fhirBase + "/.well-known/smart-configuration"))
+                      .timeout(Duration.ofSeconds(30))
+                      .GET()
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
       Matcher m = TOKEN_ENDPOINT.matcher(config);
       if (!m.find()) {
         throw new IOException("No token_endpoint in the SMART configuration: " + config);
       }
       tokenEndpoint = m.group(1);
     }
-    String form = "grant_type=client_credentials&scope=" + URLEncoder.encode(SCOPE, StandardCharsets.UTF_8)
-        + "&client_assertion_type="
-        + URLEncoder.encode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
-        + "&client_assertion=" + assertion();
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(URI.create(tokenEndpoint))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("Accept", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(form))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    String form =
+        "grant_type=client_credentials&scope="
+            + URLEncoder.encode(SCOPE, StandardCharsets.UTF_8)
+            + "&client_assertion_type="
+            + URLEncoder.encode(
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
+            + "&client_assertion="
+            + assertion();
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(tokenEndpoint))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     Matcher access = ACCESS_TOKEN.matcher(response.body());
     if (response.statusCode() != 200 || !access.find()) {
-      throw new IOException("Token request refused: HTTP " + response.statusCode() + " " + response.body());
+      throw new IOException(
+          "Token request refused: HTTP " + response.statusCode() + " " + response.body());
     }
     Matcher expires = EXPIRES_IN.matcher(response.body());
     long lifetime = expires.find() ? Long.parseLong(expires.group(1)) : 300;
@@ -131,10 +148,24 @@ final class BackendAuth {
   private String assertion() throws IOException {
     long now = System.currentTimeMillis() / 1000;
     String header = "{\"alg\":\"RS384\",\"typ\":\"JWT\",\"kid\":\"" + KID + "\"}";
-    String claims = "{\"iss\":\"" + CLIENT_ID + "\",\"sub\":\"" + CLIENT_ID + "\",\"aud\":\"" + tokenEndpoint
-        + "\",\"jti\":\"" + UUID.randomUUID() + "\",\"iat\":" + now + ",\"exp\":" + (now + 300) + "}";
-    String signingInput = B64URL.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
-        + B64URL.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
+    String claims =
+        "{\"iss\":\""
+            + CLIENT_ID
+            + "\",\"sub\":\""
+            + CLIENT_ID
+            + "\",\"aud\":\""
+            + tokenEndpoint
+            + "\",\"jti\":\""
+            + UUID.randomUUID()
+            + "\",\"iat\":"
+            + now
+            + ",\"exp\":"
+            + (now + 300)
+            + "}";
+    String signingInput =
+        B64URL.encodeToString(header.getBytes(StandardCharsets.UTF_8))
+            + "."
+            + B64URL.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
     try {
       Signature signature = Signature.getInstance("SHA384withRSA");
       signature.initSign(key);

@@ -26,16 +26,18 @@ import java.util.regex.Pattern;
  * <p>Setup creates the Patients and Practitioners the Goals refer to. Then, for each client thread
  * count in turn: a create phase (valid ClientGoals and TherapistGoals, validated by the server on
  * every write), and once all Goals are stored a read-by-id phase and a {@code
- * Goal?patient=X&_count=50} search phase per thread count. A last phase times {@code Goal/$validate}
- * to estimate the server's validation time per Goal. Every phase is bounded by an operation count
- * and a wall-clock limit.
+ * Goal?patient=X&_count=50} search phase per thread count. A last phase times {@code
+ * Goal/$validate} to estimate the server's validation time per Goal. Every phase is bounded by an
+ * operation count and a wall-clock limit.
  */
 public final class LoadDriver {
 
   private static final String FHIR_JSON = "application/fhir+json";
-  private static final Pattern LOCATION_ID = Pattern.compile("/(Patient|Practitioner|Goal)/([^/]+)");
+  private static final Pattern LOCATION_ID =
+      Pattern.compile("/(Patient|Practitioner|Goal)/([^/]+)");
   private static final Pattern TOTAL = Pattern.compile("\"total\"\\s*:\\s*(\\d+)");
-  private static final String PROFILE_BASE = "https://commonground.health/fhir/StructureDefinition/";
+  private static final String PROFILE_BASE =
+      "https://commonground.health/fhir/StructureDefinition/";
 
   private final Options options;
   private final HttpClient http;
@@ -71,11 +73,16 @@ public final class LoadDriver {
     System.out.printf(
         Locale.ROOT,
         "Common Ground load: %s, %d Goals over %d patients, threads %s, load average %s%n",
-        options.base, options.goals, options.patients, Arrays.toString(options.threads), loadAverage());
+        options.base,
+        options.goals,
+        options.patients,
+        Arrays.toString(options.threads),
+        loadAverage());
     if (options.key != null) {
       auth = new BackendAuth(http, options.base, Path.of(options.key));
       auth.bearer();
-      System.out.printf(Locale.ROOT, "Authenticated as %s (%s)%n", BackendAuth.CLIENT_ID, BackendAuth.SCOPE);
+      System.out.printf(
+          Locale.ROOT, "Authenticated as %s (%s)%n", BackendAuth.CLIENT_ID, BackendAuth.SCOPE);
     }
     setup();
 
@@ -83,17 +90,16 @@ public final class LoadDriver {
     for (int i = 0; i < options.threads.length; i++) {
       // Warm-up creates count towards the Goals stored, so exactly --goals are created.
       int warm = Math.min(options.warmup, perPhase[i] / 10);
-      results.add(phase("create", options.threads[i], perPhase[i] - warm, warm, n -> createGoal(n)));
+      results.add(
+          phase("create", options.threads[i], perPhase[i] - warm, warm, n -> createGoal(n)));
     }
     int stored = countGoals();
     System.out.printf(Locale.ROOT, "Goals stored on the server: %d%n", stored);
     for (int threads : options.threads) {
-      results.add(
-          phase("read", threads, options.reads, options.warmup, n -> readGoal(n)));
+      results.add(phase("read", threads, options.reads, options.warmup, n -> readGoal(n)));
     }
     for (int threads : options.threads) {
-      results.add(
-          phase("search", threads, options.searches, options.warmup, n -> searchGoals(n)));
+      results.add(phase("search", threads, options.searches, options.warmup, n -> searchGoals(n)));
     }
     results.add(phase("read (baseline)", 1, options.validations, options.warmup, n -> readGoal(n)));
     results.add(phase("$validate", 1, options.validations, options.warmup, n -> validateGoal(n)));
@@ -109,7 +115,8 @@ public final class LoadDriver {
         validate.p(50),
         baseline.p(50),
         Math.max(0, validate.p(50) - baseline.p(50)));
-    System.out.printf(Locale.ROOT, "Goals stored at the end: %d; load average %s%n", countGoals(), loadAverage());
+    System.out.printf(
+        Locale.ROOT, "Goals stored at the end: %d; load average %s%n", countGoals(), loadAverage());
     int errors = results.stream().mapToInt(r -> r.errors).sum();
     if (errors > 0) {
       System.out.printf(Locale.ROOT, "%d requests failed; first failure: %s%n", errors, firstError);
@@ -132,14 +139,16 @@ public final class LoadDriver {
       patients.add(
           create(
               "Patient",
-              "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Load" + i
+              "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Load"
+                  + i
                   + "\",\"given\":[\"Client\"]}],\"gender\":\"other\",\"birthDate\":\"1990-01-01\"}"));
     }
     for (int i = 0; i < options.practitioners; i++) {
       practitioners.add(
           create(
               "Practitioner",
-              "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Therapist" + i
+              "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Therapist"
+                  + i
                   + "\",\"given\":[\"Load\"]}]}"));
     }
     System.out.printf(
@@ -164,31 +173,49 @@ public final class LoadDriver {
   String goalJson(int n) {
     String patient = "Patient/" + patients.get(Math.floorMod(n, patients.size()));
     if (Math.floorMod(n, 2) == 0) {
-      return "{\"resourceType\":\"Goal\",\"meta\":{\"profile\":[\"" + PROFILE_BASE + "client-goal\"]},"
+      return "{\"resourceType\":\"Goal\",\"meta\":{\"profile\":[\""
+          + PROFILE_BASE
+          + "client-goal\"]},"
           + "\"extension\":[{\"url\":\"http://hl7.org/fhir/StructureDefinition/goal-acceptance\","
-          + "\"extension\":[{\"url\":\"individual\",\"valueReference\":{\"reference\":\"" + patient
+          + "\"extension\":[{\"url\":\"individual\",\"valueReference\":{\"reference\":\""
+          + patient
           + "\"}},{\"url\":\"status\",\"valueCode\":\"agree\"}]}],"
           + "\"language\":\"en\",\"lifecycleStatus\":\"active\","
           + "\"achievementStatus\":{\"coding\":[{\"system\":"
           + "\"http://terminology.hl7.org/CodeSystem/goal-achievement\",\"code\":\"in-progress\"}]},"
-          + "\"description\":{\"text\":\"I want Sunday nights to feel calmer, number " + n + "\"},"
-          + "\"subject\":{\"reference\":\"" + patient + "\"},"
-          + "\"expressedBy\":{\"reference\":\"" + patient + "\"},\"startDate\":\"2025-03-04\"}";
+          + "\"description\":{\"text\":\"I want Sunday nights to feel calmer, number "
+          + n
+          + "\"},"
+          + "\"subject\":{\"reference\":\""
+          + patient
+          + "\"},"
+          + "\"expressedBy\":{\"reference\":\""
+          + patient
+          + "\"},\"startDate\":\"2025-03-04\"}";
     }
-    String practitioner = "Practitioner/" + practitioners.get(Math.floorMod(n, practitioners.size()));
-    return "{\"resourceType\":\"Goal\",\"meta\":{\"profile\":[\"" + PROFILE_BASE + "therapist-goal\"]},"
+    String practitioner =
+        "Practitioner/" + practitioners.get(Math.floorMod(n, practitioners.size()));
+    return "{\"resourceType\":\"Goal\",\"meta\":{\"profile\":[\""
+        + PROFILE_BASE
+        + "therapist-goal\"]},"
         + "\"language\":\"en\",\"lifecycleStatus\":\"active\","
         + "\"category\":[{\"coding\":[{\"system\":"
         + "\"http://terminology.hl7.org/CodeSystem/goal-category\",\"code\":\"behavioral\"}]}],"
-        + "\"description\":{\"text\":\"Reduce anticipatory anxiety about the work week, plan " + n
-        + "\"},\"subject\":{\"reference\":\"" + patient + "\"},"
-        + "\"expressedBy\":{\"reference\":\"" + practitioner + "\"},\"startDate\":\"2025-03-04\"}";
+        + "\"description\":{\"text\":\"Reduce anticipatory anxiety about the work week, plan "
+        + n
+        + "\"},\"subject\":{\"reference\":\""
+        + patient
+        + "\"},"
+        + "\"expressedBy\":{\"reference\":\""
+        + practitioner
+        + "\"},\"startDate\":\"2025-03-04\"}";
   }
 
   private Outcome createGoal(int n) throws IOException, InterruptedException {
     HttpResponse<String> response = send(post("Goal", goalJson(goalNumber.getAndIncrement())));
     if (response.statusCode() != 201) {
-      return Outcome.failed("POST Goal -> " + response.statusCode() + " " + shorten(response.body()));
+      return Outcome.failed(
+          "POST Goal -> " + response.statusCode() + " " + shorten(response.body()));
     }
     goals.add(idFromLocation(response));
     return Outcome.OK;
@@ -208,8 +235,13 @@ public final class LoadDriver {
     HttpResponse<String> response = send(get("Goal?patient=" + patient + "&_count=50"));
     Matcher total = TOTAL.matcher(response.body());
     if (response.statusCode() != 200 || !total.find() || Integer.parseInt(total.group(1)) == 0) {
-      return Outcome.failed("GET Goal?patient=" + patient + " -> " + response.statusCode() + " "
-          + shorten(response.body()));
+      return Outcome.failed(
+          "GET Goal?patient="
+              + patient
+              + " -> "
+              + response.statusCode()
+              + " "
+              + shorten(response.body()));
     }
     return Outcome.OK;
   }
@@ -217,8 +249,8 @@ public final class LoadDriver {
   private Outcome validateGoal(int n) throws IOException, InterruptedException {
     HttpResponse<String> response = send(post("Goal/$validate", goalJson(n)));
     if (response.statusCode() != 200 || response.body().contains("\"error\"")) {
-      return Outcome.failed("POST Goal/$validate -> " + response.statusCode() + " "
-          + shorten(response.body()));
+      return Outcome.failed(
+          "POST Goal/$validate -> " + response.statusCode() + " " + shorten(response.body()));
     }
     return Outcome.OK;
   }
@@ -305,8 +337,16 @@ public final class LoadDriver {
     pool.shutdown();
     long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
     PhaseResult result =
-        new PhaseResult(name, threads, all, elapsed, errors.get(), loadBefore + " -> " + loadAverage(),
-            all.length < count, serverCpuBefore < 0 ? -1 : serverCpu, clientCpu);
+        new PhaseResult(
+            name,
+            threads,
+            all,
+            elapsed,
+            errors.get(),
+            loadBefore + " -> " + loadAverage(),
+            all.length < count,
+            serverCpuBefore < 0 ? -1 : serverCpu,
+            clientCpu);
     System.out.printf(
         Locale.ROOT,
         "  %-16s %d thread(s): %6d ops in %6.1f s, %8.1f ops/s%s%n",
@@ -339,8 +379,16 @@ public final class LoadDriver {
     final long serverCpuMillis;
     final long clientCpuMillis;
 
-    PhaseResult(String name, int threads, long[] sortedNanos, long elapsedNanos, int errors,
-        String load, boolean cutShort, long serverCpuMillis, long clientCpuMillis) {
+    PhaseResult(
+        String name,
+        int threads,
+        long[] sortedNanos,
+        long elapsedNanos,
+        int errors,
+        String load,
+        boolean cutShort,
+        long serverCpuMillis,
+        long clientCpuMillis) {
       this.serverCpuMillis = serverCpuMillis;
       this.clientCpuMillis = clientCpuMillis;
       this.name = name;
@@ -352,9 +400,13 @@ public final class LoadDriver {
       this.cutShort = cutShort;
     }
 
-    /** CPU milliseconds per operation of the server ({@code NaN} without --server-pid) or client. */
+    /**
+     * CPU milliseconds per operation of the server ({@code NaN} without --server-pid) or client.
+     */
     double cpuPerOp(long cpuMillis) {
-      return cpuMillis < 0 || sortedNanos.length == 0 ? Double.NaN : (double) cpuMillis / sortedNanos.length;
+      return cpuMillis < 0 || sortedNanos.length == 0
+          ? Double.NaN
+          : (double) cpuMillis / sortedNanos.length;
     }
 
     double opsPerSecond() {
@@ -379,7 +431,16 @@ public final class LoadDriver {
     System.out.printf(
         Locale.ROOT,
         "%-16s %7s %7s %9s %8s %8s %8s %7s %9s %9s  %s%n",
-        "phase", "threads", "ops", "ops/s", "p50 ms", "p90 ms", "p99 ms", "errors", "srv cpu", "cli cpu",
+        "phase",
+        "threads",
+        "ops",
+        "ops/s",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "errors",
+        "srv cpu",
+        "cli cpu",
         "load avg (1 min)");
     for (PhaseResult r : results) {
       System.out.printf(
@@ -454,7 +515,8 @@ public final class LoadDriver {
     try {
       String stat = Files.readString(Path.of("/proc/" + options.serverPid + "/stat"));
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // Fields 14 and 15 of stat (utime, stime), counted after the command name; clock ticks of 10 ms.
+      // Fields 14 and 15 of stat (utime, stime), counted after the command name; clock ticks of 10
+      // ms.
       return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
     } catch (IOException | RuntimeException e) {
       return -1;

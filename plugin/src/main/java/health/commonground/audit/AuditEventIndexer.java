@@ -24,8 +24,10 @@ class AuditEventIndexer implements ResourceIndexer {
             (r, idx) ->
                 ((AuditEvent) r)
                     .getEntity().stream()
-                        .filter(e -> e.getWhat().getReference() != null
-                            && e.getWhat().getReference().startsWith("Patient/"))
+                        .filter(
+                            e ->
+                                e.getWhat().getReference() != null
+                                    && e.getWhat().getReference().startsWith("Patient/"))
                         .forEach(e -> idx.reference(e.getWhat()))),
         SearchParam.reference(
             "entity",
@@ -39,9 +41,7 @@ class AuditEventIndexer implements ResourceIndexer {
             "altid",
             "The app (OAuth client id) that made the request",
             (r, idx) ->
-                ((AuditEvent) r)
-                    .getAgent()
-                    .forEach(a -> idx.token(a.getWho().getIdentifier()))),
+                ((AuditEvent) r).getAgent().forEach(a -> idx.token(a.getWho().getIdentifier()))),
         SearchParam.token(
             "action",
             "C | R | U | D | E",

@@ -107,7 +107,10 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
   }
 
   private void record(
-      RequestDetails request, IBaseResource response, AuditEventOutcome outcome, String description) {
+      RequestDetails request,
+      IBaseResource response,
+      AuditEventOutcome outcome,
+      String description) {
     try {
       AuditEvent event = base(outcome, description);
       RestOperationTypeEnum operation = request.getRestOperationType();
@@ -125,14 +128,20 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
       String type = request.getResourceName();
       org.hl7.fhir.instance.model.api.IIdType id = request.getId();
       if (type != null && id != null && id.hasIdPart()) {
-        event.addEntity().setWhat(new Reference(type + "/" + id.getIdPart()
-            + (id.hasVersionIdPart() ? "/_history/" + id.getVersionIdPart() : "")));
-      } else if (type != null && request.getCompleteUrl() != null
+        event
+            .addEntity()
+            .setWhat(
+                new Reference(
+                    type
+                        + "/"
+                        + id.getIdPart()
+                        + (id.hasVersionIdPart() ? "/_history/" + id.getVersionIdPart() : "")));
+      } else if (type != null
+          && request.getCompleteUrl() != null
           && request.getCompleteUrl().contains("?")) {
-        String query = request.getCompleteUrl().substring(request.getCompleteUrl().indexOf('?') + 1);
-        event.addEntity()
-            .setDescription(type)
-            .setQuery(query.getBytes(StandardCharsets.UTF_8));
+        String query =
+            request.getCompleteUrl().substring(request.getCompleteUrl().indexOf('?') + 1);
+        event.addEntity().setDescription(type).setQuery(query.getBytes(StandardCharsets.UTF_8));
       }
       patientOf(request, caller, response)
           .ifPresent(
@@ -144,8 +153,11 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
       save(event);
     } catch (RuntimeException e) {
       // The answer to the caller must not depend on the log; losing an entry is logged loudly.
-      log.error("Could not record the AuditEvent of {} {}", request.getRequestType(),
-          request.getRequestPath(), e);
+      log.error(
+          "Could not record the AuditEvent of {} {}",
+          request.getRequestType(),
+          request.getRequestPath(),
+          e);
     }
   }
 
@@ -155,7 +167,8 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
     event.setRecorded(new Date());
     event.setOutcome(outcome);
     if (description != null) {
-      event.setOutcomeDesc(description.length() > 500 ? description.substring(0, 500) : description);
+      event.setOutcomeDesc(
+          description.length() > 500 ? description.substring(0, 500) : description);
     }
     event.getSource().setObserver(new Reference().setDisplay("Common Ground FHIR API"));
     return event;
@@ -168,7 +181,9 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
     if (fhirUser != null) {
       person.setWho(new Reference(fhirUser.relative()));
     } else if (clientId != null) {
-      person.setWho(new Reference().setIdentifier(new Identifier().setSystem(CLIENT_ID_SYSTEM).setValue(clientId)));
+      person.setWho(
+          new Reference()
+              .setIdentifier(new Identifier().setSystem(CLIENT_ID_SYSTEM).setValue(clientId)));
     } else {
       person.setWho(new Reference().setDisplay("unauthenticated caller"));
     }
@@ -178,7 +193,9 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
     if (clientId != null && fhirUser != null) {
       AuditEvent.AuditEventAgentComponent app = event.addAgent().setRequestor(false);
       app.getType().addCoding(new Coding(DCM, "110150", "Application"));
-      app.setWho(new Reference().setIdentifier(new Identifier().setSystem(CLIENT_ID_SYSTEM).setValue(clientId)));
+      app.setWho(
+          new Reference()
+              .setIdentifier(new Identifier().setSystem(CLIENT_ID_SYSTEM).setValue(clientId)));
     }
   }
 
@@ -204,7 +221,8 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
         return Optional.of(value.substring(value.lastIndexOf('/') + 1));
       }
     }
-    if (response instanceof Resource resource && !(resource instanceof org.hl7.fhir.r4.model.Bundle)
+    if (response instanceof Resource resource
+        && !(resource instanceof org.hl7.fhir.r4.model.Bundle)
         && !(resource instanceof org.hl7.fhir.r4.model.OperationOutcome)) {
       return registry.index(resource).references("patient").stream()
           .filter(ref -> ref.type().equals("Patient"))
@@ -216,10 +234,15 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
 
   private static String interactionOf(RestOperationTypeEnum operation, RequestDetails request) {
     if (operation == null) {
-      return request.getRequestType() == null ? "operation" : request.getRequestType().name().toLowerCase();
+      return request.getRequestType() == null
+          ? "operation"
+          : request.getRequestType().name().toLowerCase();
     }
     return switch (operation) {
-      case EXTENDED_OPERATION_INSTANCE, EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_SERVER, VALIDATE ->
+      case EXTENDED_OPERATION_INSTANCE,
+          EXTENDED_OPERATION_TYPE,
+          EXTENDED_OPERATION_SERVER,
+          VALIDATE ->
           "operation";
       default -> operation.getCode();
     };
@@ -255,7 +278,8 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
     transactions.executeWithoutResult(
         status ->
             store.write(
-                new StoredVersion("AuditEvent", id, 1, now, false, json), "POST",
+                new StoredVersion("AuditEvent", id, 1, now, false, json),
+                "POST",
                 registry.index(event)));
   }
 }

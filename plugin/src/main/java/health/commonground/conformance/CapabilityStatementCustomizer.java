@@ -17,8 +17,8 @@ import org.hl7.fhir.r4.model.StructureDefinition;
 import org.springframework.stereotype.Component;
 
 /**
- * Completes HAPI's generated CapabilityStatement with what it cannot see: the search parameters
- * the store indexes, the profiles each type supports, and what the server is.
+ * Completes HAPI's generated CapabilityStatement with what it cannot see: the search parameters the
+ * store indexes, the profiles each type supports, and what the server is.
  */
 @Component
 class CapabilityStatementCustomizer implements FhirInterceptor {
@@ -43,9 +43,12 @@ class CapabilityStatementCustomizer implements FhirInterceptor {
     statement.setName("CommonGround");
     statement.setTitle("Common Ground FHIR API");
     statement.getSoftware().setName("Common Ground");
-    statement.getImplementation().setDescription(
-        "Client and therapist goals side by side as linked FHIR Goals, with their divergences");
-    statement.addImplementationGuide(ImplementationGuide.CANONICAL + "/ImplementationGuide/commonground");
+    statement
+        .getImplementation()
+        .setDescription(
+            "Client and therapist goals side by side as linked FHIR Goals, with their divergences");
+    statement.addImplementationGuide(
+        ImplementationGuide.CANONICAL + "/ImplementationGuide/commonground");
     CapabilityStatement.CapabilityStatementRestComponent rest = statement.getRestFirstRep();
     boolean transaction =
         rest.getInteraction().stream()
@@ -68,7 +71,9 @@ class CapabilityStatementCustomizer implements FhirInterceptor {
       String type = resource.getType();
       for (SearchParam param : registry.params(type)) {
         CapabilityStatementRestResourceSearchParamComponent sp = resource.addSearchParam();
-        sp.setName(param.name()).setType(TYPES.get(param.kind())).setDocumentation(param.description());
+        sp.setName(param.name())
+            .setType(TYPES.get(param.kind()))
+            .setDocumentation(param.description());
         ig.byTypeAndId("SearchParameter", type + "-" + param.name())
             .ifPresent(r -> sp.setDefinition(((org.hl7.fhir.r4.model.SearchParameter) r).getUrl()));
       }

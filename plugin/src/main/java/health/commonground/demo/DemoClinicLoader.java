@@ -41,7 +41,9 @@ class DemoClinicLoader {
 
   static final String BUNDLE = "demo/clinic.json";
 
-  /** The author of the demo clinic's writes in their Provenance: the system, named for what it did. */
+  /**
+   * The author of the demo clinic's writes in their Provenance: the system, named for what it did.
+   */
   static final ActingUser LOADER = new ActingUser(null, null, "Common Ground demo clinic loader");
 
   private static final Logger log = LoggerFactory.getLogger(DemoClinicLoader.class);
@@ -89,7 +91,8 @@ class DemoClinicLoader {
     Bundle response =
         transactions.execute(
             status -> {
-              // Replicas starting together against one database: the first loads, the others see goals.
+              // Replicas starting together against one database: the first loads, the others see
+              // goals.
               store.lockKey("demo-clinic");
               if (store.count(SearchQuery.parse("Goal", Map.of(), registry)) > 0) {
                 return null;
@@ -97,17 +100,15 @@ class DemoClinicLoader {
               return transactionProvider.process(readBundle(), LOADER);
             });
     if (response == null) {
-      log.info("Demo clinic: the store already holds goals, so the demo clinic is not loaded again");
+      log.info(
+          "Demo clinic: the store already holds goals, so the demo clinic is not loaded again");
       return false;
     }
     Map<String, Integer> written = new TreeMap<>();
     response
         .getEntry()
         .forEach(entry -> written.merge(entry.getResource().fhirType(), 1, Integer::sum));
-    log.info(
-        "Demo clinic loaded in {} ms: {}",
-        (System.nanoTime() - started) / 1_000_000,
-        written);
+    log.info("Demo clinic loaded in {} ms: {}", (System.nanoTime() - started) / 1_000_000, written);
     return true;
   }
 

@@ -4,8 +4,8 @@ import static health.commonground.divergence.GoalSnapshot.CLIENT;
 import static health.commonground.divergence.GoalSnapshot.SHARED;
 import static health.commonground.divergence.GoalSnapshot.THERAPIST;
 
-import health.commonground.store.ResourceStore;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import health.commonground.store.ResourceStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -106,7 +106,9 @@ public class AlignmentService {
                 divergence.identified(),
                 Math.max(1, divergence.dimensions().size()),
                 divergence.strategyCount(),
-                "Divergence named (" + String.join(", ", divergence.dimensions()) + "), "
+                "Divergence named ("
+                    + String.join(", ", divergence.dimensions())
+                    + "), "
                     + divergence.status(),
                 goal.description()));
       }
@@ -168,7 +170,8 @@ public class AlignmentService {
             sharedProposed++;
           }
         }
-        case CLIENT -> separateClient += goals.linkedCurrent(goal.goalId(), SHARED).isEmpty() ? 1 : 0;
+        case CLIENT ->
+            separateClient += goals.linkedCurrent(goal.goalId(), SHARED).isEmpty() ? 1 : 0;
         case THERAPIST ->
             separateTherapist += goals.linkedCurrent(goal.goalId(), SHARED).isEmpty() ? 1 : 0;
         default -> {}

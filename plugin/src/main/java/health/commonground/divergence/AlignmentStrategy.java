@@ -14,7 +14,8 @@ public enum AlignmentStrategy {
   FLEXIBILITY("flexibility", "Flexibility"),
   EMPOWER_THE_CLIENT("empower-the-client", "Empower the client");
 
-  public static final String SYSTEM = ImplementationGuide.CANONICAL + "/CodeSystem/alignment-strategy";
+  public static final String SYSTEM =
+      ImplementationGuide.CANONICAL + "/CodeSystem/alignment-strategy";
 
   private final String code;
   private final String display;

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** One client's goals and recorded divergences, with the links between the goals resolved both ways. */
+/**
+ * One client's goals and recorded divergences, with the links between the goals resolved both ways.
+ */
 public final class ClientGoals {
 
   private final String patientId;

@@ -12,8 +12,8 @@ import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResource
 import org.springframework.stereotype.Component;
 
 /**
- * Points each divergence operation in the CapabilityStatement at the OperationDefinition we
- * publish (fhir-profiles/input/fsh/operations.fsh) instead of the one HAPI would generate.
+ * Points each divergence operation in the CapabilityStatement at the OperationDefinition we publish
+ * (fhir-profiles/input/fsh/operations.fsh) instead of the one HAPI would generate.
  */
 @Component
 class DivergenceCapabilities implements FhirInterceptor {

@@ -14,7 +14,8 @@ public enum DivergenceDimension {
   CULTURAL_DIFFERENCES("cultural-differences", "Cultural differences"),
   OTHER("other", "Other");
 
-  public static final String SYSTEM = ImplementationGuide.CANONICAL + "/CodeSystem/divergence-dimension";
+  public static final String SYSTEM =
+      ImplementationGuide.CANONICAL + "/CodeSystem/divergence-dimension";
 
   private final String code;
   private final String display;

@@ -28,8 +28,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The FHIR operations of the divergence feature, each published as an OperationDefinition (see
- * fhir-profiles/input/fsh/operations.fsh). Parameters in, Parameters (or the changed Goal) out;
- * the work is done by {@link DivergenceService} and {@link AlignmentService}.
+ * fhir-profiles/input/fsh/operations.fsh). Parameters in, Parameters (or the changed Goal) out; the
+ * work is done by {@link DivergenceService} and {@link AlignmentService}.
  */
 @Component
 class DivergenceOperations implements FhirPlainProvider {
@@ -69,7 +69,9 @@ class DivergenceOperations implements FhirPlainProvider {
               .orElseThrow(
                   () ->
                       new InvalidRequestException(
-                          "'" + code.getCode() + "' is not a divergence dimension; use one of "
+                          "'"
+                              + code.getCode()
+                              + "' is not a divergence dimension; use one of "
                               + codes(DivergenceDimension.values()))));
     }
     return divergences.nameDivergence(
@@ -90,7 +92,9 @@ class DivergenceOperations implements FhirPlainProvider {
             .orElseThrow(
                 () ->
                     new InvalidRequestException(
-                        "'" + code + "' is not an alignment strategy; use one of "
+                        "'"
+                            + code
+                            + "' is not an alignment strategy; use one of "
                             + codes(AlignmentStrategy.values())));
     return divergences.logStrategy(
         id.getIdPart(),
@@ -115,7 +119,9 @@ class DivergenceOperations implements FhirPlainProvider {
             .orElseThrow(
                 () ->
                     new InvalidRequestException(
-                        "'" + code + "' is not a divergence status; use one of "
+                        "'"
+                            + code
+                            + "' is not a divergence status; use one of "
                             + codes(DivergenceStatus.values())));
     return divergences.moveDivergence(
         id.getIdPart(), ref(counterpart), parsed, str(note), ifMatch(request), actor(request));
@@ -174,7 +180,9 @@ class DivergenceOperations implements FhirPlainProvider {
             case "supersede" -> DivergenceService.CarryOver.SUPERSEDE;
             default ->
                 throw new InvalidRequestException(
-                    "divergences must be carry-over or supersede, not '" + carryOver.getCode() + "'");
+                    "divergences must be carry-over or supersede, not '"
+                        + carryOver.getCode()
+                        + "'");
           };
     }
     DivergenceService.Revision revision =
@@ -348,7 +356,8 @@ class DivergenceOperations implements FhirPlainProvider {
   }
 
   private static String codes(DivergenceDimension[] values) {
-    return String.join(", ", java.util.Arrays.stream(values).map(DivergenceDimension::code).toList());
+    return String.join(
+        ", ", java.util.Arrays.stream(values).map(DivergenceDimension::code).toList());
   }
 
   private static String codes(AlignmentStrategy[] values) {

@@ -3,7 +3,10 @@ package health.commonground.divergence;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Settings of divergence detection and the alignment summaries, under {@code commonground.divergence}. */
+/**
+ * Settings of divergence detection and the alignment summaries, under {@code
+ * commonground.divergence}.
+ */
 @ConfigurationProperties("commonground.divergence")
 public record DivergenceProperties(Duration pendingAfter, int toDiscussSize) {
 

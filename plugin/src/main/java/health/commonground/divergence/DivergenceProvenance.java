@@ -31,7 +31,8 @@ class DivergenceProvenance implements ProvenanceContributor {
   }
 
   @Override
-  public void contribute(Provenance provenance, Resource written, Resource previous, ActingUser actor) {
+  public void contribute(
+      Provenance provenance, Resource written, Resource previous, ActingUser actor) {
     Goal goal = (Goal) written;
     Goal before = (Goal) previous;
     if (actor.isClinician() && GoalRole.of(goal).orElse(null) == GoalRole.CLIENT) {
@@ -56,8 +57,10 @@ class DivergenceProvenance implements ProvenanceContributor {
       if (!Objects.equals(before.getDescription().getText(), after.getDescription().getText())) {
         found.add(AlignmentActivity.REWORD);
         changes.add("wording changed");
-      } else if (!before.getDescription().getTextElement().equalsDeep(
-          after.getDescription().getTextElement())) {
+      } else if (!before
+          .getDescription()
+          .getTextElement()
+          .equalsDeep(after.getDescription().getTextElement())) {
         found.add(AlignmentActivity.TRANSLATE);
         changes.add("translation added or changed");
       }
@@ -86,8 +89,12 @@ class DivergenceProvenance implements ProvenanceContributor {
       if (i >= was.size()) {
         found.add(AlignmentActivity.NAME_DIVERGENCE);
         changes.add(
-            "divergence with " + d.counterpart() + " named (" + String.join(", ", d.dimensionCodes())
-                + "), " + d.statusCode());
+            "divergence with "
+                + d.counterpart()
+                + " named ("
+                + String.join(", ", d.dimensionCodes())
+                + "), "
+                + d.statusCode());
         continue;
       }
       Divergence w = was.get(i);
@@ -99,7 +106,8 @@ class DivergenceProvenance implements ProvenanceContributor {
       List<Divergence.StrategyUse> strategies = d.strategies();
       for (int s = w.strategies().size(); s < strategies.size(); s++) {
         found.add(AlignmentActivity.LOG_STRATEGY);
-        changes.add("strategy " + strategies.get(s).code() + " on divergence with " + d.counterpart());
+        changes.add(
+            "strategy " + strategies.get(s).code() + " on divergence with " + d.counterpart());
       }
       if (d.noteCount() > w.noteCount()) {
         found.add(AlignmentActivity.NOTE_DIVERGENCE);
@@ -122,7 +130,9 @@ class DivergenceProvenance implements ProvenanceContributor {
       }
       if (before.getLifecycleStatus() != after.getLifecycleStatus()) {
         changes.add(
-            "lifecycle " + before.getLifecycleStatus().toCode() + " → "
+            "lifecycle "
+                + before.getLifecycleStatus().toCode()
+                + " → "
                 + after.getLifecycleStatus().toCode());
       }
     }
@@ -146,5 +156,4 @@ class DivergenceProvenance implements ProvenanceContributor {
     }
     return found.get(0);
   }
-
 }

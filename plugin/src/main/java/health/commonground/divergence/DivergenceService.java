@@ -22,7 +22,6 @@ import java.util.TreeMap;
 import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.Goal.GoalLifecycleStatus;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
-import org.hl7.fhir.r4.model.Reference;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -38,12 +37,15 @@ public class DivergenceService {
 
   private final ResourceStore store;
   private final ResourceWriter writer;
+
   DivergenceService(ResourceStore store, ResourceWriter writer) {
     this.store = store;
     this.writer = writer;
   }
 
-  /** Links a client goal and a therapist goal as counterparts (goal-relationship other, both ways). */
+  /**
+   * Links a client goal and a therapist goal as counterparts (goal-relationship other, both ways).
+   */
   @Transactional
   public List<Goal> link(String goalId, String counterpart, Long ifMatch, ActingUser actor) {
     Pair pair = lockPair(goalId, goalIdOf(counterpart, "counterpart"), ifMatch);
@@ -66,7 +68,9 @@ public class DivergenceService {
     String otherId =
         counterpart != null ? goalIdOf(counterpart, "counterpart") : onlyCounterpart(goalId);
     Pair pair = lockPair(goalId, otherId, ifMatch);
-    if (Divergence.openWith(pair.client, pair.therapist.getIdElement().toUnqualifiedVersionless().getValue()).isPresent()) {
+    if (Divergence.openWith(
+            pair.client, pair.therapist.getIdElement().toUnqualifiedVersionless().getValue())
+        .isPresent()) {
       throw refuse(
           IssueType.DUPLICATE,
           "There is already an open divergence between these goals; log a strategy or move it"
@@ -101,12 +105,12 @@ public class DivergenceService {
     if (!located.divergence.isOpen()) {
       throw refuse(
           IssueType.BUSINESSRULE,
-          "This divergence has ended (" + located.divergence.statusCode()
+          "This divergence has ended ("
+              + located.divergence.statusCode()
               + "); strategies are logged on open divergences (identified or exploring)",
           null);
     }
-    located.divergence.addStrategy(
-        strategy, date == null ? now() : date, actor.reference(), note);
+    located.divergence.addStrategy(strategy, date == null ? now() : date, actor.reference(), note);
     return write(located.holder, actor);
   }
 
@@ -147,7 +151,8 @@ public class DivergenceService {
       throw new InvalidRequestException("Give the wording of the shared goal (description)");
     }
     Pair pair =
-        lockPair(goalIdOf(clientGoal, "clientGoal"), goalIdOf(therapistGoal, "therapistGoal"), null);
+        lockPair(
+            goalIdOf(clientGoal, "clientGoal"), goalIdOf(therapistGoal, "therapistGoal"), null);
     Goal shared = new Goal();
     shared.getMeta().addProfile(GoalRole.SHARED.profile());
     shared.setLifecycleStatus(GoalLifecycleStatus.PROPOSED);
@@ -159,7 +164,8 @@ public class DivergenceService {
     if (!actor.isSystem()) {
       shared.setExpressedBy(actor.reference());
     }
-    GoalAcceptances.set(shared, pair.client.getExpressedBy().getReference(), GoalAcceptances.PENDING);
+    GoalAcceptances.set(
+        shared, pair.client.getExpressedBy().getReference(), GoalAcceptances.PENDING);
     GoalAcceptances.set(
         shared, pair.therapist.getExpressedBy().getReference(), GoalAcceptances.PENDING);
     GoalRelationships.add(shared, GoalRelationships.PREDECESSOR, pair.clientRef());
@@ -182,7 +188,8 @@ public class DivergenceService {
     }
     if (open != null) {
       open.setStatus(DivergenceStatus.COMMON_GROUND);
-      open.addNote(actor.reference(), now(), "Common ground: shared goal " + sharedRef + " proposed");
+      open.addNote(
+          actor.reference(), now(), "Common ground: shared goal " + sharedRef + " proposed");
       pair.clientChanged = true;
     }
     pair.write(actor);
@@ -211,7 +218,10 @@ public class DivergenceService {
       who = actor.reference().getReference();
       if (individual != null && !individual.equals(who)) {
         throw OwnVoiceRule.forbidden(
-            "Each party sets only their own acceptance: " + who + " cannot answer for " + individual,
+            "Each party sets only their own acceptance: "
+                + who
+                + " cannot answer for "
+                + individual,
             "individual");
       }
     }
@@ -219,19 +229,26 @@ public class DivergenceService {
     boolean shared = GoalRole.of(goal).orElse(null) == GoalRole.SHARED;
     if (shared && GoalAcceptances.of(goal, who).isEmpty()) {
       throw OwnVoiceRule.forbidden(
-          who + " is not a party to this shared goal; its parties are "
-              + GoalAcceptances.of(goal).stream().map(GoalAcceptances.Acceptance::individual).toList(),
+          who
+              + " is not a party to this shared goal; its parties are "
+              + GoalAcceptances.of(goal).stream()
+                  .map(GoalAcceptances.Acceptance::individual)
+                  .toList(),
           "Goal.extension('" + health.commonground.goal.GoalExtensions.ACCEPTANCE + "')");
     }
     GoalAcceptances.set(goal, who, status);
     if (shared && !ended(goal)) {
       goal.setLifecycleStatus(
-          GoalAcceptances.allAgree(goal) ? GoalLifecycleStatus.ACTIVE : GoalLifecycleStatus.PROPOSED);
+          GoalAcceptances.allAgree(goal)
+              ? GoalLifecycleStatus.ACTIVE
+              : GoalLifecycleStatus.PROPOSED);
     }
     return write(goal, actor);
   }
 
-  /** What a revision produced: the old goal (now ended, pointing to its replacement) and the new. */
+  /**
+   * What a revision produced: the old goal (now ended, pointing to its replacement) and the new.
+   */
   public record Revision(Goal old, Goal replacement) {}
 
   /** How open divergences of a revised goal are handled. */
@@ -242,8 +259,8 @@ public class DivergenceService {
 
   /**
    * Replaces a goal by a new one as it evolves: the old goal ends (completed or cancelled) and
-   * points to its replacement; its open divergences are superseded, and with carry-over continue
-   * on the new goal (or against it, when the revised goal was a counterpart).
+   * points to its replacement; its open divergences are superseded, and with carry-over continue on
+   * the new goal (or against it, when the revised goal was a counterpart).
    */
   @Transactional
   public Revision revise(
@@ -264,7 +281,10 @@ public class DivergenceService {
     if (ended(old)) {
       throw refuse(
           IssueType.BUSINESSRULE,
-          oldRef + " has already ended (" + old.getLifecycleStatus().toCode() + "); revise its"
+          oldRef
+              + " has already ended ("
+              + old.getLifecycleStatus().toCode()
+              + "); revise its"
               + " replacement instead",
           "Goal.lifecycleStatus");
     }
@@ -288,7 +308,8 @@ public class DivergenceService {
     if (GoalRole.of(replacement).orElse(null) != role) {
       throw refuse(
           IssueType.BUSINESSRULE,
-          "The new goal must be in the same voice as the old (" + (role == null ? "?" : role.code())
+          "The new goal must be in the same voice as the old ("
+              + (role == null ? "?" : role.code())
               + " goal)",
           "Goal.expressedBy");
     }
@@ -297,13 +318,16 @@ public class DivergenceService {
     if ((!openHere.isEmpty() || !holdersElsewhere.isEmpty()) && carryOver == null) {
       throw refuse(
           IssueType.REQUIRED,
-          oldRef + " has open divergences; say what becomes of them: divergences = carry-over"
+          oldRef
+              + " has open divergences; say what becomes of them: divergences = carry-over"
               + " (they continue with the new goal) or supersede (they end here)",
           "divergences");
     }
     replacement.setId((String) null);
     replacement.setLifecycleStatus(
-        replacement.hasLifecycleStatus() ? replacement.getLifecycleStatus() : old.getLifecycleStatus());
+        replacement.hasLifecycleStatus()
+            ? replacement.getLifecycleStatus()
+            : old.getLifecycleStatus());
     Instant now = now();
     boolean carry = carryOver == CarryOver.CARRY_OVER;
     if (carry) {
@@ -334,11 +358,13 @@ public class DivergenceService {
         if (divergence.isOpen() && oldRef.equals(divergence.counterpart())) {
           if (carry) {
             Divergence copy = divergence.copyTo(locked, newRef);
-            copy.addNote(actor.reference(), now, "Carried over: " + oldRef + " was replaced by " + newRef);
+            copy.addNote(
+                actor.reference(), now, "Carried over: " + oldRef + " was replaced by " + newRef);
           }
           divergence.setStatus(DivergenceStatus.SUPERSEDED);
           divergence.addNote(
-              actor.reference(), now,
+              actor.reference(),
+              now,
               (carry ? "Carried over: " : "Superseded: ") + oldRef + " was replaced by " + newRef);
         }
       }
@@ -350,7 +376,8 @@ public class DivergenceService {
     return new Revision(oldWritten, created);
   }
 
-  // --- locating and locking ------------------------------------------------------------------------
+  // --- locating and locking
+  // ------------------------------------------------------------------------
 
   private record Located(Goal holder, Divergence divergence) {}
 
@@ -387,8 +414,10 @@ public class DivergenceService {
       }
     }
     throw new ResourceNotFoundException(
-        "No divergence is recorded on or against " + ref
-            + (other == null ? "" : " with " + other) + "; name it first with $name-divergence");
+        "No divergence is recorded on or against "
+            + ref
+            + (other == null ? "" : " with " + other)
+            + "; name it first with $name-divergence");
   }
 
   /** The open one if there is exactly one, else the latest. */
@@ -396,7 +425,10 @@ public class DivergenceService {
     List<Divergence> open = candidates.stream().filter(Divergence::isOpen).toList();
     if (open.size() > 1) {
       throw new InvalidRequestException(
-          ref + " has " + open.size() + " open divergences; say which with the counterpart"
+          ref
+              + " has "
+              + open.size()
+              + " open divergences; say which with the counterpart"
               + " parameter");
     }
     return open.isEmpty() ? candidates.get(candidates.size() - 1) : open.get(0);
@@ -422,7 +454,11 @@ public class DivergenceService {
             .toList();
     if (linked.size() != 1) {
       throw new InvalidRequestException(
-          "Goal/" + goalId + " has " + linked.size() + " linked counterparts; say which one with"
+          "Goal/"
+              + goalId
+              + " has "
+              + linked.size()
+              + " linked counterparts; say which one with"
               + " the counterpart parameter");
     }
     return goalIdOf(linked.get(0), "counterpart");
@@ -485,8 +521,11 @@ public class DivergenceService {
     if (!Objects.equals(first.getSubject().getReference(), second.getSubject().getReference())) {
       throw refuse(
           IssueType.BUSINESSRULE,
-          "Both goals must be about the same client (" + first.getSubject().getReference() + " and "
-              + second.getSubject().getReference() + ")",
+          "Both goals must be about the same client ("
+              + first.getSubject().getReference()
+              + " and "
+              + second.getSubject().getReference()
+              + ")",
           "Goal.subject");
     }
     GoalRole a = GoalRole.of(first).orElse(null);
@@ -502,15 +541,21 @@ public class DivergenceService {
       throw refuse(
           IssueType.BUSINESSRULE,
           "Counterparts are one client goal and one therapist goal; these are a "
-              + (a == null ? "?" : a.code()) + " goal and a " + (b == null ? "?" : b.code()) + " goal",
+              + (a == null ? "?" : a.code())
+              + " goal and a "
+              + (b == null ? "?" : b.code())
+              + " goal",
           null);
     }
     for (Goal g : List.of(first, second)) {
       if (ended(g)) {
         throw refuse(
             IssueType.BUSINESSRULE,
-            "Goal/" + g.getIdElement().getIdPart() + " has ended ("
-                + g.getLifecycleStatus().toCode() + ")",
+            "Goal/"
+                + g.getIdElement().getIdPart()
+                + " has ended ("
+                + g.getLifecycleStatus().toCode()
+                + ")",
             "Goal.lifecycleStatus");
       }
     }
@@ -524,8 +569,13 @@ public class DivergenceService {
             .orElseThrow(() -> new ResourceNotFoundException("Goal/" + id + " is not known"));
     if (ifMatch != null && !ifMatch.equals(current)) {
       throw new PreconditionFailedException(
-          "If-Match: version " + ifMatch + " of Goal/" + id + " is not current (current is "
-              + current + "); read it again and reapply your change");
+          "If-Match: version "
+              + ifMatch
+              + " of Goal/"
+              + id
+              + " is not current (current is "
+              + current
+              + "); read it again and reapply your change");
     }
     return read(id);
   }
@@ -569,8 +619,11 @@ public class DivergenceService {
                 return reference;
               }
               throw new InvalidRequestException(
-                  "Parameter " + parameter + " must be a Goal reference (Goal/[id]), not '"
-                      + reference + "'");
+                  "Parameter "
+                      + parameter
+                      + " must be a Goal reference (Goal/[id]), not '"
+                      + reference
+                      + "'");
             });
   }
 

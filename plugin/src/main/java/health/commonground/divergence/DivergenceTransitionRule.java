@@ -22,9 +22,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Holds every write of a goal to the story of its divergences, whether it comes through an
- * operation or a plain PUT: a recorded divergence is never removed, its status moves only along
- * the allowed transitions, a new one starts as identified, strategies and notes are only ever
- * added, and superseded is for a divergence whose goal (or counterpart) has been replaced.
+ * operation or a plain PUT: a recorded divergence is never removed, its status moves only along the
+ * allowed transitions, a new one starts as identified, strategies and notes are only ever added,
+ * and superseded is for a divergence whose goal (or counterpart) has been replaced.
  */
 @Component
 class DivergenceTransitionRule implements WriteRule {
@@ -50,8 +50,11 @@ class DivergenceTransitionRule implements WriteRule {
     if (after.size() < before.size()) {
       throw refuse(
           IssueType.BUSINESSRULE,
-          "A recorded divergence is never removed (" + before.size() + " recorded, "
-              + after.size() + " in this version); move it to agreed-to-differ or, when its goal"
+          "A recorded divergence is never removed ("
+              + before.size()
+              + " recorded, "
+              + after.size()
+              + " in this version); move it to agreed-to-differ or, when its goal"
               + " is replaced, superseded",
           path(after.size()));
     }
@@ -64,15 +67,19 @@ class DivergenceTransitionRule implements WriteRule {
       if (previous != null && i >= before.size() && !startsWell(divergence, before, after)) {
         throw refuse(
             IssueType.BUSINESSRULE,
-            "A newly named divergence starts as identified, not " + divergence.statusCode()
+            "A newly named divergence starts as identified, not "
+                + divergence.statusCode()
                 + " (only a divergence carried over from a replaced goal keeps its exploring"
                 + " status)",
             path(i) + ".extension('status')");
       }
-      if (divergence.isOpen() && divergence.counterpart() != null && !open.add(divergence.counterpart())) {
+      if (divergence.isOpen()
+          && divergence.counterpart() != null
+          && !open.add(divergence.counterpart())) {
         throw refuse(
             IssueType.DUPLICATE,
-            "There is already an open divergence with " + divergence.counterpart()
+            "There is already an open divergence with "
+                + divergence.counterpart()
                 + "; add dimensions, strategies or notes to it instead of naming another",
             path(i));
       }
@@ -80,8 +87,8 @@ class DivergenceTransitionRule implements WriteRule {
   }
 
   /**
-   * A new divergence starts as identified; one carried over when a goal is replaced (the same
-   * write supersedes an open divergence) may continue as exploring.
+   * A new divergence starts as identified; one carried over when a goal is replaced (the same write
+   * supersedes an open divergence) may continue as exploring.
    */
   private static boolean startsWell(
       Divergence divergence, List<Divergence> before, List<Divergence> after) {
@@ -105,7 +112,8 @@ class DivergenceTransitionRule implements WriteRule {
     if (!Objects.equals(before.counterpart(), after.counterpart())) {
       throw refuse(
           IssueType.BUSINESSRULE,
-          "The counterpart of a recorded divergence does not change (was " + before.counterpart()
+          "The counterpart of a recorded divergence does not change (was "
+              + before.counterpart()
               + "); name a new divergence instead",
           path(index) + ".extension('counterpart')");
     }
@@ -118,8 +126,12 @@ class DivergenceTransitionRule implements WriteRule {
                 () ->
                     refuse(
                         IssueType.CODEINVALID,
-                        "'" + toCode + "' is not a divergence status; allowed from "
-                            + from.code() + ": " + allowed(from),
+                        "'"
+                            + toCode
+                            + "' is not a divergence status; allowed from "
+                            + from.code()
+                            + ": "
+                            + allowed(from),
                         path(index) + ".extension('status')"));
     if (from != to) {
       if (!from.mayMoveTo(to)) {
@@ -139,7 +151,9 @@ class DivergenceTransitionRule implements WriteRule {
       if (strategiesChanged || dimensionsChanged) {
         throw refuse(
             IssueType.BUSINESSRULE,
-            "This divergence has ended (" + from.code() + "); its dimensions and strategies are"
+            "This divergence has ended ("
+                + from.code()
+                + "); its dimensions and strategies are"
                 + " kept as they were. Notes may still be added.",
             path(index));
       }
@@ -182,8 +196,14 @@ class DivergenceTransitionRule implements WriteRule {
       DivergenceStatus from, DivergenceStatus to, String expression) {
     return refuse(
         IssueType.BUSINESSRULE,
-        "A divergence cannot move from " + from.code() + " to " + to.code() + ". Allowed from "
-            + from.code() + ": " + allowed(from),
+        "A divergence cannot move from "
+            + from.code()
+            + " to "
+            + to.code()
+            + ". Allowed from "
+            + from.code()
+            + ": "
+            + allowed(from),
         expression);
   }
 

@@ -9,8 +9,8 @@ import health.commonground.goal.GoalRole;
 import health.commonground.security.ActingUser;
 import health.commonground.store.LocalReference;
 import health.commonground.store.ResourceStore;
-import health.commonground.store.SearchQuery;
 import health.commonground.store.SearchParamRegistry;
+import health.commonground.store.SearchQuery;
 import health.commonground.store.StoredVersion;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -97,7 +97,13 @@ class GoalAlignmentIndex implements WriteRule {
     for (GoalRelationships.Relationship link : GoalRelationships.of(goal)) {
       LocalReference.parse(link.target())
           .filter(r -> r.type().equals("Goal"))
-          .ifPresent(r -> links.append(links.isEmpty() ? "" : " ").append(link.type()).append(':').append(r.id()));
+          .ifPresent(
+              r ->
+                  links
+                      .append(links.isEmpty() ? "" : " ")
+                      .append(link.type())
+                      .append(':')
+                      .append(r.id()));
     }
     String lifecycle = goal.hasLifecycleStatus() ? goal.getLifecycleStatus().toCode() : "proposed";
     String description = goal.getDescription().getText();
@@ -257,7 +263,8 @@ class GoalAlignmentIndex implements WriteRule {
     return a == null ? b == null : a.equals(b);
   }
 
-  private record Row(String client, String clinician, Instant firstRecorded, Instant acceptanceSince) {}
+  private record Row(
+      String client, String clinician, Instant firstRecorded, Instant acceptanceSince) {}
 
   private Optional<Row> row(String goalId) {
     return jdbc

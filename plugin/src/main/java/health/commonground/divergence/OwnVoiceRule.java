@@ -20,10 +20,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Each voice is changed only by its owner. The client's words (a client goal's description and
- * language) are written only by the client; a clinician may record them on the client's behalf
- * when the goal is new, and later add translations or notes, never rewrite them. A therapist
- * goal's wording is written only by a clinician. Each party sets only their own acceptance
- * (anyone may ask a party for theirs by adding it as pending).
+ * language) are written only by the client; a clinician may record them on the client's behalf when
+ * the goal is new, and later add translations or notes, never rewrite them. A therapist goal's
+ * wording is written only by a clinician. Each party sets only their own acceptance (anyone may ask
+ * a party for theirs by adding it as pending).
  *
  * <p>Requests with no person behind them (the system: trusted integrations, imports) are not held
  * to these rules; the SMART security decides who may act as the system.
@@ -44,9 +44,9 @@ class OwnVoiceRule implements WriteRule {
     Goal goal = (Goal) incoming;
     Goal before = (Goal) previous;
     String me = actor.reference().getReference();
-    if ("Patient".equals(actor.type())
-        && !me.equals(goal.getSubject().getReference())) {
-      throw forbidden("A client writes only their own goals (subject must be " + me + ")", "Goal.subject");
+    if ("Patient".equals(actor.type()) && !me.equals(goal.getSubject().getReference())) {
+      throw forbidden(
+          "A client writes only their own goals (subject must be " + me + ")", "Goal.subject");
     }
     GoalRole role = GoalRole.of(goal).orElse(null);
     if (role == GoalRole.CLIENT) {
@@ -99,9 +99,15 @@ class OwnVoiceRule implements WriteRule {
       boolean askingForTheirs = from == null && GoalAcceptances.PENDING.equals(to);
       if (!askingForTheirs) {
         throw forbidden(
-            "Each party sets only their own acceptance: " + me + " cannot set the acceptance of "
-                + individual + " (" + (from == null ? "none" : from) + " to "
-                + (to == null ? "removed" : to) + ")",
+            "Each party sets only their own acceptance: "
+                + me
+                + " cannot set the acceptance of "
+                + individual
+                + " ("
+                + (from == null ? "none" : from)
+                + " to "
+                + (to == null ? "removed" : to)
+                + ")",
             "Goal.extension('" + health.commonground.goal.GoalExtensions.ACCEPTANCE + "')");
       }
     }
@@ -121,5 +127,4 @@ class OwnVoiceRule implements WriteRule {
         .addExpression(expression);
     return new ForbiddenOperationException(message, outcome);
   }
-
 }

@@ -25,7 +25,8 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     long length = request.getContentLengthLong();
-    boolean chunked = length < 0 && "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding"));
+    boolean chunked =
+        length < 0 && "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding"));
     if (length > maxBytes || chunked) {
       response.setStatus(413);
       response.setContentType("application/fhir+json;charset=UTF-8");

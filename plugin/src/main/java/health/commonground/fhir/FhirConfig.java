@@ -19,7 +19,8 @@ class FhirConfig {
     FhirContext context = FhirContext.forR4Cached();
     // Unknown elements and malformed values are refused, not silently dropped.
     context.setParserErrorHandler(new StrictErrorHandler());
-    // A Provenance names the exact version it is about; HAPI strips versions from references by default.
+    // A Provenance names the exact version it is about; HAPI strips versions from references by
+    // default.
     context.getParserOptions().setDontStripVersionsFromReferencesAtPaths("Provenance.target");
     return context;
   }

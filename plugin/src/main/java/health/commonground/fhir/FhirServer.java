@@ -47,9 +47,12 @@ class FhirServer extends RestfulServer {
             && request.getId() != null
             && request.getId().hasIdPart()
             && request.getOperation() == null;
-    if (onInstance && (requestType == RequestTypeEnum.DELETE || requestType == RequestTypeEnum.PATCH)) {
+    if (onInstance
+        && (requestType == RequestTypeEnum.DELETE || requestType == RequestTypeEnum.PATCH)) {
       String message =
-          requestType + " is not offered on " + request.getResourceName()
+          requestType
+              + " is not offered on "
+              + request.getResourceName()
               + "; read it with GET and change it with PUT (only a Goal can be deleted, which marks it"
               + " entered-in-error)";
       throw new MethodNotAllowedException(

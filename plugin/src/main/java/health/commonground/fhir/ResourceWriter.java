@@ -39,8 +39,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The one path every write takes: type rules, validation against the declared profiles, reference
- * checks, a new version with its search index, and the Provenance of the write, all in one
- * database transaction.
+ * checks, a new version with its search index, and the Provenance of the write, all in one database
+ * transaction.
  */
 @Service
 public class ResourceWriter {
@@ -67,7 +67,8 @@ public class ResourceWriter {
     this.validator = validator;
     this.provenanceRecorder = provenanceRecorder;
     writeRules.forEach(
-        rule -> rules.computeIfAbsent(rule.resourceType(), t -> new java.util.ArrayList<>()).add(rule));
+        rule ->
+            rules.computeIfAbsent(rule.resourceType(), t -> new java.util.ArrayList<>()).add(rule));
   }
 
   /** What a write produced: the stored resource and whether it was newly created. */
@@ -89,7 +90,9 @@ public class ResourceWriter {
     return written;
   }
 
-  /** Create within a larger unit of work; the caller checks the batch's references before commit. */
+  /**
+   * Create within a larger unit of work; the caller checks the batch's references before commit.
+   */
   public Written create(Resource resource, String ifNoneExist, ActingUser actor, WriteBatch batch) {
     if (ifNoneExist != null && !ifNoneExist.isBlank()) {
       Optional<Resource> existing = conditionalMatch(resource.fhirType(), ifNoneExist);
@@ -106,7 +109,10 @@ public class ResourceWriter {
     List<StoredVersion> matches = matches(type, ifNoneExist);
     if (matches.size() > 1) {
       throw new PreconditionFailedException(
-          "If-None-Exist '" + ifNoneExist + "' matches " + matches.size()
+          "If-None-Exist '"
+              + ifNoneExist
+              + "' matches "
+              + matches.size()
               + " resources; it must match at most one");
     }
     return matches.stream().findFirst().map(this::toResource);
@@ -131,8 +137,11 @@ public class ResourceWriter {
     checkId(id);
     if (resource.getIdElement().hasIdPart() && !id.equals(resource.getIdElement().getIdPart())) {
       throw new InvalidRequestException(
-          "The resource id '" + resource.getIdElement().getIdPart()
-              + "' does not match the id in the URL '" + id + "'");
+          "The resource id '"
+              + resource.getIdElement().getIdPart()
+              + "' does not match the id in the URL '"
+              + id
+              + "'");
     }
     Optional<Long> current = store.lockCurrentVersion(resource.fhirType(), id);
     if (ifMatchVersion != null) {
@@ -142,13 +151,21 @@ public class ResourceWriter {
       }
       if (!current.get().equals(ifMatchVersion)) {
         throw new PreconditionFailedException(
-            "If-Match: version " + ifMatchVersion + " of " + resource.fhirType() + "/" + id
-                + " is not current (current is " + current.get()
+            "If-Match: version "
+                + ifMatchVersion
+                + " of "
+                + resource.fhirType()
+                + "/"
+                + id
+                + " is not current (current is "
+                + current.get()
                 + "); read it again and reapply your change");
       }
     }
     Resource previous =
-        current.map(v -> toResource(store.read(resource.fhirType(), id).orElseThrow())).orElse(null);
+        current
+            .map(v -> toResource(store.read(resource.fhirType(), id).orElseThrow()))
+            .orElse(null);
     return store(
         resource,
         id,
@@ -219,7 +236,8 @@ public class ResourceWriter {
     provenance.getMeta().setVersionId("1");
     provenance.getMeta().setLastUpdated(Date.from(now));
     store.write(
-        new StoredVersion("Provenance", id, 1, now, false, parser().encodeResourceToString(provenance)),
+        new StoredVersion(
+            "Provenance", id, 1, now, false, parser().encodeResourceToString(provenance)),
         "POST",
         registry.index(provenance));
   }
@@ -256,8 +274,7 @@ public class ResourceWriter {
               issue ->
                   issue.getSeverity() != OperationOutcome.IssueSeverity.ERROR
                       && issue.getSeverity() != OperationOutcome.IssueSeverity.FATAL);
-      throw new UnprocessableEntityException(
-          fhirContext, outcome);
+      throw new UnprocessableEntityException(fhirContext, outcome);
     }
   }
 
@@ -307,7 +324,8 @@ public class ResourceWriter {
 
   public Resource toResource(StoredVersion version) {
     Resource resource = (Resource) parser().parseResource(version.json());
-    resource.setIdElement(new IdType(version.type(), version.id(), Long.toString(version.version())));
+    resource.setIdElement(
+        new IdType(version.type(), version.id(), Long.toString(version.version())));
     return resource;
   }
 

@@ -88,7 +88,8 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
     StoredVersion stored;
     if (id.hasVersionIdPart()) {
       if (!id.isVersionIdPartValidLong()) {
-        throw new InvalidRequestException("Version '" + id.getVersionIdPart() + "' is not a number");
+        throw new InvalidRequestException(
+            "Version '" + id.getVersionIdPart() + "' is not a number");
       }
       stored =
           store
@@ -259,7 +260,9 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
                 .orElse(false);
     if (!supported) {
       throw new InvalidRequestException(
-          "'" + include.getValue() + "' is not a supported include; name a reference search"
+          "'"
+              + include.getValue()
+              + "' is not a supported include; name a reference search"
               + " parameter, e.g. Goal:patient, Goal:linked-goal or Provenance:target");
     }
     return param;
@@ -278,8 +281,7 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
       @ResourceParam T resource, @ConditionalUrlParam String conditional, RequestDetails request) {
     String ifNoneExist = conditional != null ? conditional : request.getHeader("If-None-Exist");
     resource.setId((String) null);
-    ResourceWriter.Written written =
-        writer.create(resource, ifNoneExist, ActingUsers.of(request));
+    ResourceWriter.Written written = writer.create(resource, ifNoneExist, ActingUsers.of(request));
     return outcome(written);
   }
 
@@ -331,7 +333,9 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
 
   private ResourceNotFoundException notFound(IdType id) {
     return new ResourceNotFoundException(
-        typeName + "/" + id.getIdPart()
+        typeName
+            + "/"
+            + id.getIdPart()
             + (id.hasVersionIdPart() ? "/_history/" + id.getVersionIdPart() : "")
             + " is not known");
   }

@@ -148,7 +148,8 @@ public class TransactionProvider implements FhirPlainProvider {
                   if (entry.getRequest().getMethod() == HTTPVerb.POST) {
                     String ifNoneExist = entry.getRequest().getIfNoneExist();
                     if (ifNoneExist != null && !ifNoneExist.isBlank()) {
-                      match = writer.conditionalMatch(resource.fhirType(), ifNoneExist).orElse(null);
+                      match =
+                          writer.conditionalMatch(resource.fhirType(), ifNoneExist).orElse(null);
                     }
                     resource.setIdElement(
                         new IdType(resource.fhirType(), UUID.randomUUID().toString()));
@@ -164,7 +165,8 @@ public class TransactionProvider implements FhirPlainProvider {
             .setStatus(
                 e.getStatusCode()
                     + " "
-                    + org.springframework.http.HttpStatus.valueOf(e.getStatusCode()).getReasonPhrase());
+                    + org.springframework.http.HttpStatus.valueOf(e.getStatusCode())
+                        .getReasonPhrase());
         failed
             .getResponse()
             .setOutcome(
@@ -191,7 +193,8 @@ public class TransactionProvider implements FhirPlainProvider {
       issue.setDiagnostics(entry + ": " + issue.getDiagnostics());
       List<org.hl7.fhir.r4.model.StringType> located = new ArrayList<>();
       for (org.hl7.fhir.r4.model.StringType expression : issue.getExpression()) {
-        located.add(new org.hl7.fhir.r4.model.StringType(entry + ".resource." + expression.getValue()));
+        located.add(
+            new org.hl7.fhir.r4.model.StringType(entry + ".resource." + expression.getValue()));
       }
       issue.setExpression(located);
       issue.getLocation().clear();
@@ -223,7 +226,10 @@ public class TransactionProvider implements FhirPlainProvider {
   }
 
   private BundleEntryComponent process(
-      BundleEntryComponent entry, Resource match, ActingUser actor, ResourceWriter.WriteBatch batch) {
+      BundleEntryComponent entry,
+      Resource match,
+      ActingUser actor,
+      ResourceWriter.WriteBatch batch) {
     String url = entry.getRequest().getUrl();
     return switch (entry.getRequest().getMethod()) {
       case POST -> {
@@ -265,7 +271,10 @@ public class TransactionProvider implements FhirPlainProvider {
             .orElseThrow(() -> new ResourceNotFoundException(url + " is not known"));
     BundleEntryComponent entry = new BundleEntryComponent();
     entry.setResource(resource);
-    entry.getResponse().setStatus("200 OK").setEtag("W/\"" + resource.getMeta().getVersionId() + "\"");
+    entry
+        .getResponse()
+        .setStatus("200 OK")
+        .setEtag("W/\"" + resource.getMeta().getVersionId() + "\"");
     entry.getResponse().setLastModified(resource.getMeta().getLastUpdated());
     return entry;
   }
@@ -278,7 +287,10 @@ public class TransactionProvider implements FhirPlainProvider {
     BundleEntryResponseComponent response = entry.getResponse();
     response.setStatus(written.created() ? "201 Created" : "200 OK");
     response.setLocation(
-        resource.fhirType() + "/" + resource.getIdElement().getIdPart() + "/_history/"
+        resource.fhirType()
+            + "/"
+            + resource.getIdElement().getIdPart()
+            + "/_history/"
             + resource.getMeta().getVersionId());
     response.setEtag("W/\"" + resource.getMeta().getVersionId() + "\"");
     response.setLastModified(resource.getMeta().getLastUpdated());
@@ -312,8 +324,7 @@ public class TransactionProvider implements FhirPlainProvider {
 
   private static LocalReference reference(String url) {
     return LocalReference.parse(url)
-        .orElseThrow(
-            () -> new InvalidRequestException("request.url '" + url + "' is not Type/id"));
+        .orElseThrow(() -> new InvalidRequestException("request.url '" + url + "' is not Type/id"));
   }
 
   private static Long ifMatch(String etag) {

@@ -19,8 +19,8 @@ public interface WriteRule {
   void beforeWrite(Resource incoming, Resource previous, ActingUser actor);
 
   /**
-   * Runs after the new version is stored, in the same database transaction: a rule may keep
-   * derived data (e.g. a read model) in step with the resource, or refuse and roll the write back.
+   * Runs after the new version is stored, in the same database transaction: a rule may keep derived
+   * data (e.g. a read model) in step with the resource, or refuse and roll the write back.
    *
    * @param written the stored resource, with its new id and version
    * @param previous the version it replaced, or null on create

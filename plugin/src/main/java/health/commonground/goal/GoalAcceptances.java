@@ -8,7 +8,10 @@ import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.Reference;
 
-/** Reads and sets the standard goal-acceptance extension: each stakeholder's agree | disagree | pending. */
+/**
+ * Reads and sets the standard goal-acceptance extension: each stakeholder's agree | disagree |
+ * pending.
+ */
 public final class GoalAcceptances {
 
   public static final String AGREE = "agree";

@@ -41,7 +41,8 @@ class GoalIndexer implements ResourceIndexer {
             (r, idx) -> {
               Goal goal = (Goal) r;
               if (goal.hasLifecycleStatus()) {
-                idx.token(goal.getLifecycleStatus().getSystem(), goal.getLifecycleStatus().toCode());
+                idx.token(
+                    goal.getLifecycleStatus().getSystem(), goal.getLifecycleStatus().toCode());
               }
             }),
         SearchParam.token(
@@ -49,7 +50,9 @@ class GoalIndexer implements ResourceIndexer {
             "in-progress | improving | worsening | no-change | achieved | ...",
             (r, idx) -> idx.token(((Goal) r).getAchievementStatus())),
         SearchParam.token(
-            "category", "The goal's category", (r, idx) -> ((Goal) r).getCategory().forEach(idx::token)),
+            "category",
+            "The goal's category",
+            (r, idx) -> ((Goal) r).getCategory().forEach(idx::token)),
         SearchParam.token(
             "identifier",
             "A business identifier of the goal",
@@ -61,7 +64,8 @@ class GoalIndexer implements ResourceIndexer {
         SearchParam.token(
             "role",
             "client | therapist | shared: whose goal it is",
-            (r, idx) -> GoalRole.of((Goal) r).ifPresent(role -> idx.token(ROLE_SYSTEM, role.code()))),
+            (r, idx) ->
+                GoalRole.of((Goal) r).ifPresent(role -> idx.token(ROLE_SYSTEM, role.code()))),
         SearchParam.reference(
             "linked-goal",
             "Goals this goal is linked to: counterparts, replacements, the goals a shared goal was"

@@ -37,7 +37,9 @@ class GoalProvider extends StoredResourceProvider<Goal> {
     MethodOutcome outcome = new MethodOutcome();
     outcome.setOperationOutcome(
         OperationOutcomes.information(
-            "Goal/" + id.getIdPart() + " is now entered-in-error. Goals are never erased: its"
+            "Goal/"
+                + id.getIdPart()
+                + " is now entered-in-error. Goals are never erased: its"
                 + " history, links and Provenance stay readable."));
     return outcome;
   }

@@ -9,9 +9,9 @@ import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
- * Reads and adds the standard goal-relationship extension: {@code other} links counterparts,
- * {@code replacement} points from an old goal to the goal that replaced it, {@code predecessor}
- * from a shared goal to the goals it was agreed from and {@code successor} back.
+ * Reads and adds the standard goal-relationship extension: {@code other} links counterparts, {@code
+ * replacement} points from an old goal to the goal that replaced it, {@code predecessor} from a
+ * shared goal to the goals it was agreed from and {@code successor} back.
  */
 public final class GoalRelationships {
 
@@ -54,7 +54,9 @@ public final class GoalRelationships {
     Extension ext = goal.addExtension().setUrl(GoalExtensions.RELATIONSHIP);
     ext.addExtension(
         "type",
-        new CodeableConcept(new Coding(TYPE_SYSTEM, type, Character.toUpperCase(type.charAt(0)) + type.substring(1))));
+        new CodeableConcept(
+            new Coding(
+                TYPE_SYSTEM, type, Character.toUpperCase(type.charAt(0)) + type.substring(1))));
     ext.addExtension("target", new Reference(target));
     return true;
   }

@@ -10,7 +10,9 @@ import org.hl7.fhir.r4.model.Resource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
-/** Builds the Provenance that accompanies every write: who, when, what was done to which version. */
+/**
+ * Builds the Provenance that accompanies every write: who, when, what was done to which version.
+ */
 @Component
 public class ProvenanceRecorder {
 

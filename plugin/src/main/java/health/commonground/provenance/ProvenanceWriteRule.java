@@ -27,6 +27,8 @@ class ProvenanceWriteRule implements WriteRule {
         "Provenance is recorded by the server with every write; it can be read and searched, not"
             + " written";
     throw new MethodNotAllowedException(
-        message, OperationOutcomes.error(IssueType.NOTSUPPORTED, message, null), RequestTypeEnum.GET);
+        message,
+        OperationOutcomes.error(IssueType.NOTSUPPORTED, message, null),
+        RequestTypeEnum.GET);
   }
 }

@@ -34,7 +34,8 @@ class BackendClientKeys implements JwtDecoderFactory<RegisteredClient> {
 
   @Override
   public JwtDecoder createDecoder(RegisteredClient registeredClient) {
-    return decoders.computeIfAbsent(registeredClient.getClientId(), id -> decoder(registeredClient));
+    return decoders.computeIfAbsent(
+        registeredClient.getClientId(), id -> decoder(registeredClient));
   }
 
   private JwtDecoder decoder(RegisteredClient registeredClient) {
@@ -43,7 +44,8 @@ class BackendClientKeys implements JwtDecoderFactory<RegisteredClient> {
       throw new OAuth2AuthenticationException(
           new OAuth2Error(
               "invalid_client",
-              "Client " + registeredClient.getClientId()
+              "Client "
+                  + registeredClient.getClientId()
                   + " has no public keys (commonground.sandbox.clients[].jwks)",
               null));
     }
@@ -51,7 +53,8 @@ class BackendClientKeys implements JwtDecoderFactory<RegisteredClient> {
     try {
       keys = JWKSet.parse(client.jwks()).toPublicJWKSet();
     } catch (ParseException e) {
-      throw new IllegalStateException("The jwks of client " + client.clientId() + " is not a JWK Set", e);
+      throw new IllegalStateException(
+          "The jwks of client " + client.clientId() + " is not a JWK Set", e);
     }
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     processor.setJWSKeySelector(

@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * EHR launches minted by the sandbox's launcher: an opaque {@code launch} id standing for the
- * patient, encounter and practitioner of the simulated EHR session. Kept in memory for an hour:
- * the sandbox serves the embedded default, a single process.
+ * patient, encounter and practitioner of the simulated EHR session. Kept in memory for an hour: the
+ * sandbox serves the embedded default, a single process.
  */
 class LaunchContexts {
 
@@ -43,7 +43,12 @@ class LaunchContexts {
     launches.put(
         id,
         new Launch(
-            patient, encounter, practitioner, needPatientBanner, smartStyleUrl, now.plus(LIFETIME)));
+            patient,
+            encounter,
+            practitioner,
+            needPatientBanner,
+            smartStyleUrl,
+            now.plus(LIFETIME)));
     return id;
   }
 

@@ -25,8 +25,18 @@ class SandboxClients implements RegisteredClientRepository {
   /** Resource types whose SMART scopes the sandbox grants, besides the wildcard. */
   private static final List<String> TYPES =
       List.of(
-          "*", "Goal", "Patient", "Practitioner", "PractitionerRole", "RelatedPerson", "Provenance",
-          "Observation", "CarePlan", "Task", "Encounter", "Condition");
+          "*",
+          "Goal",
+          "Patient",
+          "Practitioner",
+          "PractitionerRole",
+          "RelatedPerson",
+          "Provenance",
+          "Observation",
+          "CarePlan",
+          "Task",
+          "Encounter",
+          "Condition");
 
   private final Map<String, SandboxProperties.Client> clients;
 
@@ -41,9 +51,7 @@ class SandboxClients implements RegisteredClientRepository {
   }
 
   @Override
-  public void save(RegisteredClient registeredClient) {
-
-  }
+  public void save(RegisteredClient registeredClient) {}
 
   @Override
   public RegisteredClient findById(String id) {

@@ -1,8 +1,8 @@
 package health.commonground.sandbox;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -79,8 +79,8 @@ class SandboxConfig {
   @Bean
   org.springframework.security.oauth2.jwt.JwtDecoder sandboxUserInfoTokenDecoder(
       JWKSource<SecurityContext> keys) {
-    return org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration
-        .OAuth2AuthorizationServerConfiguration.jwtDecoder(keys);
+    return org.springframework.security.oauth2.server.authorization.config.annotation.web
+        .configuration.OAuth2AuthorizationServerConfiguration.jwtDecoder(keys);
   }
 
   @Bean
@@ -133,36 +133,49 @@ class SandboxConfig {
     pendingAuthorizations.setSessionAttrName("COMMONGROUND_SANDBOX_SAVED_REQUEST");
     SmartTokens tokens = new SmartTokens(urls, launches, authorizations);
     BackendClientKeys backendKeys = new BackendClientKeys(clients);
-    http.securityMatcher(new OrRequestMatcher(server.getEndpointsMatcher(), paths.matcher("/sandbox/**")))
+    http.securityMatcher(
+            new OrRequestMatcher(server.getEndpointsMatcher(), paths.matcher("/sandbox/**")))
         .with(
             server,
             as ->
                 as.oidc(Customizer.withDefaults())
-                    .tokenEndpoint(token -> token.accessTokenResponseHandler(tokens.responseHandler()))
+                    .tokenEndpoint(
+                        token -> token.accessTokenResponseHandler(tokens.responseHandler()))
                     .clientAuthentication(
                         authentication ->
                             authentication
                                 .authenticationConverters(
-                                    converters -> converters.add(0, new SmartClientAssertionConverter()))
+                                    converters ->
+                                        converters.add(0, new SmartClientAssertionConverter()))
                                 .authenticationProviders(
-                                providers ->
-                                    providers.forEach(
-                                        provider -> {
-                                          if (provider instanceof JwtClientAssertionAuthenticationProvider jwt) {
-                                            jwt.setJwtDecoderFactory(backendKeys);
-                                          }
-                                        }))))
+                                    providers ->
+                                        providers.forEach(
+                                            provider -> {
+                                              if (provider
+                                                  instanceof
+                                                  JwtClientAssertionAuthenticationProvider jwt) {
+                                                jwt.setJwtDecoderFactory(backendKeys);
+                                              }
+                                            }))))
         .authorizeHttpRequests(
             requests ->
-                requests.requestMatchers(paths.matcher("/sandbox/**")).permitAll().anyRequest().authenticated())
+                requests
+                    .requestMatchers(paths.matcher("/sandbox/**"))
+                    .permitAll()
+                    .anyRequest()
+                    .authenticated())
         .oauth2ResourceServer(resourceServer -> resourceServer.jwt(Customizer.withDefaults()))
-        .addFilterAfter(new SmartAuthorizeRequestCheck(urls, launches), SecurityContextHolderFilter.class)
+        .addFilterAfter(
+            new SmartAuthorizeRequestCheck(urls, launches), SecurityContextHolderFilter.class)
         .exceptionHandling(
             exceptions ->
-                exceptions.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/sandbox/login")))
+                exceptions.authenticationEntryPoint(
+                    new LoginUrlAuthenticationEntryPoint("/sandbox/login")))
         .securityContext(context -> context.securityContextRepository(signIns))
         .requestCache(cache -> cache.requestCache(pendingAuthorizations))
-        .csrf(csrf -> csrf.ignoringRequestMatchers(paths.matcher(HttpMethod.POST, "/sandbox/launches")));
+        .csrf(
+            csrf ->
+                csrf.ignoringRequestMatchers(paths.matcher(HttpMethod.POST, "/sandbox/launches")));
     return http.build();
   }
 }

@@ -55,7 +55,8 @@ class SandboxPages {
   private final FhirContext fhirContext;
   private final LaunchContexts launches;
   private final ServerUrls urls;
-  private final HttpSessionSecurityContextRepository signIns = new HttpSessionSecurityContextRepository();
+  private final HttpSessionSecurityContextRepository signIns =
+      new HttpSessionSecurityContextRepository();
   private final HttpSessionRequestCache pendingAuthorizations = new HttpSessionRequestCache();
 
   SandboxPages(
@@ -76,7 +77,9 @@ class SandboxPages {
   /** A demo person one can sign in as. */
   record DemoUser(String reference, String name, String identifiers) {}
 
-  @GetMapping(value = {"", "/"}, produces = MediaType.TEXT_HTML_VALUE)
+  @GetMapping(
+      value = {"", "/"},
+      produces = MediaType.TEXT_HTML_VALUE)
   String index() {
     return page(
         "SMART sandbox",
@@ -95,8 +98,7 @@ class SandboxPages {
   }
 
   @PostMapping("/login")
-  void signIn(
-      @RequestParam String user, HttpServletRequest request, HttpServletResponse response)
+  void signIn(@RequestParam String user, HttpServletRequest request, HttpServletResponse response)
       throws java.io.IOException {
     LocalReference person = demoUser(user);
     signInAs(person, request, response);
@@ -144,9 +146,15 @@ class SandboxPages {
     // The EHR session is the clinician's: the app's authorization then needs no second sign-in.
     signInAs(clinician, request, response);
     String id =
-        launches.mint(client.id(), null, clinician.id(), banner, ServerUrls.requestBase() + STYLE_PATH);
+        launches.mint(
+            client.id(), null, clinician.id(), banner, ServerUrls.requestBase() + STYLE_PATH);
     response.sendRedirect(
-        app + (app.contains("?") ? "&" : "?") + "iss=" + encode(urls.fhirBase()) + "&launch=" + encode(id));
+        app
+            + (app.contains("?") ? "&" : "?")
+            + "iss="
+            + encode(urls.fhirBase())
+            + "&launch="
+            + encode(id));
   }
 
   /** For tools and tests: mint an EHR launch without the page. */
@@ -183,7 +191,8 @@ class SandboxPages {
             "font_family_body", "system-ui, sans-serif"));
   }
 
-  private void signInAs(LocalReference person, HttpServletRequest request, HttpServletResponse response) {
+  private void signInAs(
+      LocalReference person, HttpServletRequest request, HttpServletResponse response) {
     UsernamePasswordAuthenticationToken authentication =
         UsernamePasswordAuthenticationToken.authenticated(
             person.relative(), null, AuthorityUtils.createAuthorityList("ROLE_SANDBOX_USER"));
@@ -213,10 +222,16 @@ class SandboxPages {
       List<HumanName> names =
           resource instanceof Patient p ? p.getName() : ((Practitioner) resource).getName();
       String identifiers =
-          (resource instanceof Patient p ? p.getIdentifier() : ((Practitioner) resource).getIdentifier())
-              .stream().map(i -> i.getValue()).filter(v -> v != null).reduce((a, b) -> a + ", " + b)
-              .orElse("");
-      String name = names.isEmpty() ? type + "/" + stored.id() : names.get(0).getNameAsSingleString();
+          (resource instanceof Patient p
+                  ? p.getIdentifier()
+                  : ((Practitioner) resource).getIdentifier())
+              .stream()
+                  .map(i -> i.getValue())
+                  .filter(v -> v != null)
+                  .reduce((a, b) -> a + ", " + b)
+                  .orElse("");
+      String name =
+          names.isEmpty() ? type + "/" + stored.id() : names.get(0).getNameAsSingleString();
       users.add(new DemoUser(type + "/" + stored.id(), name, identifiers));
     }
     users.sort(Comparator.comparing(DemoUser::name));
@@ -224,20 +239,32 @@ class SandboxPages {
   }
 
   private static String signInButton(DemoUser user, CsrfToken csrf) {
-    return "<form method=\"post\" action=\"login\">" + csrfField(csrf)
-        + "<input type=\"hidden\" name=\"user\" value=\"" + HtmlUtils.htmlEscape(user.reference()) + "\">"
-        + "<button type=\"submit\">" + HtmlUtils.htmlEscape(user.name()) + "</button> <small>"
-        + HtmlUtils.htmlEscape(user.identifiers()) + "</small></form>";
+    return "<form method=\"post\" action=\"login\">"
+        + csrfField(csrf)
+        + "<input type=\"hidden\" name=\"user\" value=\""
+        + HtmlUtils.htmlEscape(user.reference())
+        + "\">"
+        + "<button type=\"submit\">"
+        + HtmlUtils.htmlEscape(user.name())
+        + "</button> <small>"
+        + HtmlUtils.htmlEscape(user.identifiers())
+        + "</small></form>";
   }
 
   private static String option(DemoUser user) {
-    return "<option value=\"" + HtmlUtils.htmlEscape(user.reference()) + "\">"
-        + HtmlUtils.htmlEscape(user.name()) + "</option>";
+    return "<option value=\""
+        + HtmlUtils.htmlEscape(user.reference())
+        + "\">"
+        + HtmlUtils.htmlEscape(user.name())
+        + "</option>";
   }
 
   private static String csrfField(CsrfToken csrf) {
-    return "<input type=\"hidden\" name=\"" + HtmlUtils.htmlEscape(csrf.getParameterName())
-        + "\" value=\"" + HtmlUtils.htmlEscape(csrf.getToken()) + "\">";
+    return "<input type=\"hidden\" name=\""
+        + HtmlUtils.htmlEscape(csrf.getParameterName())
+        + "\" value=\""
+        + HtmlUtils.htmlEscape(csrf.getToken())
+        + "\">";
   }
 
   private static String encode(String value) {
@@ -247,11 +274,15 @@ class SandboxPages {
   /** Every sandbox page, with the notice that this is not a real authorization server. */
   static String page(String title, String body) {
     return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
-        + HtmlUtils.htmlEscape(title) + " · Common Ground SMART sandbox</title></head><body>"
+        + HtmlUtils.htmlEscape(title)
+        + " · Common Ground SMART sandbox</title></head><body>"
         + "<p role=\"note\" style=\"background:#fff3cd;padding:.5em;border:1px solid #c9a227\">"
         + "<strong>Sandbox</strong> — the built-in SMART authorization server of Common Ground's"
         + " embedded default, for demos and development only. Deploy with Keycloak (or your EHR's"
-        + " authorization server) for real use.</p><h1>" + HtmlUtils.htmlEscape(title) + "</h1>"
-        + body + "</body></html>";
+        + " authorization server) for real use.</p><h1>"
+        + HtmlUtils.htmlEscape(title)
+        + "</h1>"
+        + body
+        + "</body></html>";
   }
 }

@@ -11,7 +11,8 @@ import org.springframework.web.util.HtmlUtils;
 
 /**
  * What SMART adds to an authorization request: {@code aud} must name this FHIR server (so a token
- * meant for it cannot be phished for another), and a {@code launch} must be one the launcher minted.
+ * meant for it cannot be phished for another), and a {@code launch} must be one the launcher
+ * minted.
  */
 class SmartAuthorizeRequestCheck extends OncePerRequestFilter {
 
@@ -37,15 +38,20 @@ class SmartAuthorizeRequestCheck extends OncePerRequestFilter {
     String launch = request.getParameter("launch");
     String problem = null;
     if (aud == null || !aud.replaceAll("/+$", "").equals(urls.fhirBase())) {
-      problem = "aud must be this FHIR server's base URL, " + urls.fhirBase() + " (got " + aud + ")";
+      problem =
+          "aud must be this FHIR server's base URL, " + urls.fhirBase() + " (got " + aud + ")";
     } else if (launch != null && launches.find(launch).isEmpty()) {
       problem = "launch '" + launch + "' is unknown or expired; start again from the EHR launcher";
     }
     if (problem != null) {
       response.setStatus(400);
       response.setContentType("text/html;charset=UTF-8");
-      response.getWriter().write(SandboxPages.page("Authorization refused",
-          "<p>invalid_request: " + HtmlUtils.htmlEscape(problem) + "</p>"));
+      response
+          .getWriter()
+          .write(
+              SandboxPages.page(
+                  "Authorization refused",
+                  "<p>invalid_request: " + HtmlUtils.htmlEscape(problem) + "</p>"));
       return;
     }
     chain.doFilter(request, response);

@@ -26,7 +26,9 @@ class SmartClientAssertionConverter implements AuthenticationConverter {
   public Authentication convert(HttpServletRequest request) {
     String type = request.getParameter("client_assertion_type");
     String assertion = request.getParameter("client_assertion");
-    if (!JWT_BEARER.equals(type) || assertion == null || request.getParameter("client_id") != null) {
+    if (!JWT_BEARER.equals(type)
+        || assertion == null
+        || request.getParameter("client_id") != null) {
       return null;
     }
     String clientId;
@@ -37,7 +39,8 @@ class SmartClientAssertionConverter implements AuthenticationConverter {
     }
     if (clientId == null || clientId.isBlank()) {
       throw new OAuth2AuthenticationException(
-          new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, "client_assertion names no client (sub)", null));
+          new OAuth2Error(
+              OAuth2ErrorCodes.INVALID_CLIENT, "client_assertion names no client (sub)", null));
     }
     Map<String, Object> additional = new HashMap<>();
     request

@@ -20,10 +20,10 @@ import org.springframework.security.oauth2.server.authorization.web.authenticati
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 
 /**
- * SMART's additions to the sandbox's tokens. The access token is for the FHIR server
- * ({@code aud} = its base URL) and names the app ({@code client_id}), the user ({@code fhirUser})
- * and the patient in context; the id token names the user; the token response carries the launch
- * context ({@code patient}, {@code encounter}, {@code need_patient_banner}, {@code smart_style_url}).
+ * SMART's additions to the sandbox's tokens. The access token is for the FHIR server ({@code aud} =
+ * its base URL) and names the app ({@code client_id}), the user ({@code fhirUser}) and the patient
+ * in context; the id token names the user; the token response carries the launch context ({@code
+ * patient}, {@code encounter}, {@code need_patient_banner}, {@code smart_style_url}).
  */
 class SmartTokens implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
@@ -38,11 +38,13 @@ class SmartTokens implements OAuth2TokenCustomizer<JwtEncodingContext> {
   }
 
   /** The context a SMART token carries, from the signed-in user and the EHR launch. */
-  record SmartContext(String fhirUser, String patient, String encounter, LaunchContexts.Launch launch) {}
+  record SmartContext(
+      String fhirUser, String patient, String encounter, LaunchContexts.Launch launch) {}
 
   @Override
   public void customize(JwtEncodingContext context) {
-    Optional<SmartContext> smart = smartContext(context.getAuthorization(), context.getAuthorizedScopes());
+    Optional<SmartContext> smart =
+        smartContext(context.getAuthorization(), context.getAuthorizedScopes());
     if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
       context.getClaims().audience(List.of(urls.fhirBase()));
       context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
@@ -65,7 +67,8 @@ class SmartTokens implements OAuth2TokenCustomizer<JwtEncodingContext> {
     }
   }
 
-  private Optional<SmartContext> smartContext(OAuth2Authorization authorization, Set<String> scopes) {
+  private Optional<SmartContext> smartContext(
+      OAuth2Authorization authorization, Set<String> scopes) {
     if (authorization == null) {
       return Optional.empty();
     }

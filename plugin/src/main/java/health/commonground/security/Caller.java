@@ -10,8 +10,8 @@ import java.util.Optional;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * Who calls the FHIR API, as the bearer token says: the app (client id), the person
- * ({@code fhirUser}), the patient in context, the SMART scopes granted and whether an administrator.
+ * Who calls the FHIR API, as the bearer token says: the app (client id), the person ({@code
+ * fhirUser}), the patient in context, the SMART scopes granted and whether an administrator.
  */
 public record Caller(
     String clientId,
@@ -85,12 +85,15 @@ public record Caller(
     return jwt.getClaims().get("roles") instanceof Collection<?> roles && roles.contains(role);
   }
 
-  /** The person the request acts for: fhirUser, else the patient of a patient/ token, else the app. */
+  /**
+   * The person the request acts for: fhirUser, else the patient of a patient/ token, else the app.
+   */
   public ActingUser actingUser() {
     if (fhirUser != null) {
       return new ActingUser(fhirUser.type(), fhirUser.id(), null);
     }
-    if (patientId != null && scopes.stream().allMatch(s -> s.context() == SmartScope.Context.PATIENT)) {
+    if (patientId != null
+        && scopes.stream().allMatch(s -> s.context() == SmartScope.Context.PATIENT)) {
       return new ActingUser("Patient", patientId, null);
     }
     return new ActingUser(null, null, clientId == null ? ActingUser.SYSTEM.display() : clientId);

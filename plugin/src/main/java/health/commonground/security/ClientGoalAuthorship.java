@@ -38,9 +38,9 @@ class ClientGoalAuthorship implements WriteRule {
 
   /**
    * A client may still answer a therapist goal (their own goal-acceptance, which the divergence
-   * feature's OwnVoiceRule holds to their own entry), ask about it (a note added after the
-   * existing ones, which stay as they were) and the goal may gain links (e.g. to a shared goal the
-   * client proposed); nothing else of it changes.
+   * feature's OwnVoiceRule holds to their own entry), ask about it (a note added after the existing
+   * ones, which stay as they were) and the goal may gain links (e.g. to a shared goal the client
+   * proposed); nothing else of it changes.
    */
   private static boolean onlyAnswersOrLinks(Goal incoming, Goal previous) {
     if (previous == null) {

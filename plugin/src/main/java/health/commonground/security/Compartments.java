@@ -22,8 +22,8 @@ import org.springframework.stereotype.Component;
  * Provenance of those resources, and the Practitioners and PractitionerRoles that treat them
  * ({@code Patient.generalPractitioner}) or expressed one of their goals.
  *
- * <p>A {@code user/} scope reaches the clients the user treats. A clinician treats a client when the
- * client's {@code Patient.generalPractitioner} references the clinician's Practitioner, or a
+ * <p>A {@code user/} scope reaches the clients the user treats. A clinician treats a client when
+ * the client's {@code Patient.generalPractitioner} references the clinician's Practitioner, or a
  * PractitionerRole of that Practitioner. The clinician then sees those clients' compartments, and
  * every Practitioner and PractitionerRole (the clinic's directory). A client using {@code user/}
  * scopes sees their own compartment; a RelatedPerson that of the client they are related to.
@@ -34,8 +34,13 @@ class Compartments {
   /** Types readable by anyone with a valid token: the published conformance resources. */
   static final Set<String> CONFORMANCE =
       Set.of(
-          "StructureDefinition", "ValueSet", "CodeSystem", "SearchParameter",
-          "CapabilityStatement", "ImplementationGuide", "OperationDefinition");
+          "StructureDefinition",
+          "ValueSet",
+          "CodeSystem",
+          "SearchParameter",
+          "CapabilityStatement",
+          "ImplementationGuide",
+          "OperationDefinition");
 
   private static final String REF =
       "select %1$s.%2$s from search_reference %1$s where %1$s.res_type = '%3$s'"
@@ -110,10 +115,14 @@ class Compartments {
         sql =
             "exists (select 1 from search_reference c where c.res_type = 'Provenance'"
                 + " and c.res_id = r.res_id and c.param = 'target' and ((c.target_type = 'Patient'"
-                + " and c.target_id in " + in + ") or exists (select 1 from search_reference t"
+                + " and c.target_id in "
+                + in
+                + ") or exists (select 1 from search_reference t"
                 + " where t.res_type = c.target_type and t.res_id = c.target_id"
                 + " and t.param in ('patient', 'subject') and t.target_type = 'Patient'"
-                + " and t.target_id in " + in + ")))";
+                + " and t.target_id in "
+                + in
+                + ")))";
         args.addAll(p.args());
         args.addAll(p.args());
       }
@@ -121,19 +130,28 @@ class Compartments {
         String goalsOfPatients =
             ref("gp", "res_id", "Goal", "patient", "Patient") + " and gp.target_id in " + in;
         String treating =
-            ref("g", "target_id", "Patient", "general-practitioner", type) + " and g.res_id in " + in;
+            ref("g", "target_id", "Patient", "general-practitioner", type)
+                + " and g.res_id in "
+                + in;
         String expressing =
-            ref("e", "target_id", "Goal", "expressed-by", type) + " and e.res_id in (" + goalsOfPatients + ")";
+            ref("e", "target_id", "Goal", "expressed-by", type)
+                + " and e.res_id in ("
+                + goalsOfPatients
+                + ")";
         sql = "r.res_id in (" + treating + ") or r.res_id in (" + expressing + ")";
         args.addAll(p.args());
         args.addAll(p.args());
         if (type.equals("Practitioner")) {
           String rolesTreating =
               ref("g2", "target_id", "Patient", "general-practitioner", "PractitionerRole")
-                  + " and g2.res_id in " + in;
+                  + " and g2.res_id in "
+                  + in;
           sql +=
-              " or r.res_id in (" + ref("pr", "target_id", "PractitionerRole", "practitioner", "Practitioner")
-                  + " and pr.res_id in (" + rolesTreating + "))";
+              " or r.res_id in ("
+                  + ref("pr", "target_id", "PractitionerRole", "practitioner", "Practitioner")
+                  + " and pr.res_id in ("
+                  + rolesTreating
+                  + "))";
           args.addAll(p.args());
         }
       }
@@ -144,8 +162,12 @@ class Compartments {
         }
         sql =
             "exists (select 1 from search_reference c where c.res_type = r.res_type"
-                + " and c.res_id = r.res_id and c.param = '" + param + "'"
-                + " and c.target_type = 'Patient' and c.target_id in " + in + ")";
+                + " and c.res_id = r.res_id and c.param = '"
+                + param
+                + "'"
+                + " and c.target_type = 'Patient' and c.target_id in "
+                + in
+                + ")";
         args.addAll(p.args());
       }
     }
@@ -155,7 +177,10 @@ class Compartments {
   /** The reference parameter that names a resource's patient, or null if it has none. */
   String patientParam(String type) {
     for (String name : List.of("patient", "subject")) {
-      if (registry.param(type, name).map(sp -> sp.kind() == SearchParam.Kind.REFERENCE).orElse(false)) {
+      if (registry
+          .param(type, name)
+          .map(sp -> sp.kind() == SearchParam.Kind.REFERENCE)
+          .orElse(false)) {
         return name;
       }
     }

@@ -22,7 +22,8 @@ final class FhirAuthenticationErrors implements AuthenticationEntryPoint, Access
 
   private final FhirContext fhirContext;
   private final ObjectProvider<AccessLog> accessLog;
-  private final BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
+  private final BearerTokenAuthenticationEntryPoint bearer =
+      new BearerTokenAuthenticationEntryPoint();
   private final BearerTokenAccessDeniedHandler denied = new BearerTokenAccessDeniedHandler();
 
   FhirAuthenticationErrors(FhirContext fhirContext, ObjectProvider<AccessLog> accessLog) {

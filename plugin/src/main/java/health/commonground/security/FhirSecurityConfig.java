@@ -97,11 +97,18 @@ class FhirSecurityConfig {
           if (properties.jwkSetUri() != null) {
             decoder =
                 NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri())
-                    .jwsAlgorithms(algs -> algs.addAll(Set.of(
-                        org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.RS256,
-                        org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.RS384,
-                        org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256,
-                        org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES384)))
+                    .jwsAlgorithms(
+                        algs ->
+                            algs.addAll(
+                                Set.of(
+                                    org.springframework.security.oauth2.jose.jws.SignatureAlgorithm
+                                        .RS256,
+                                    org.springframework.security.oauth2.jose.jws.SignatureAlgorithm
+                                        .RS384,
+                                    org.springframework.security.oauth2.jose.jws.SignatureAlgorithm
+                                        .ES256,
+                                    org.springframework.security.oauth2.jose.jws.SignatureAlgorithm
+                                        .ES384)))
                     .build();
           } else if (properties.issuerUri() != null) {
             decoder = NimbusJwtDecoder.withIssuerLocation(properties.issuerUri()).build();

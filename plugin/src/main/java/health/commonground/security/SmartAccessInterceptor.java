@@ -123,7 +123,8 @@ class SmartAccessInterceptor implements FhirInterceptor {
       if (!mayReadAudit(caller)) {
         throw forbidden(
             "Reading AuditEvents needs an administrator: the realm role '"
-                + properties.adminRole() + "' or the scope system/AuditEvent.rs");
+                + properties.adminRole()
+                + "' or the scope system/AuditEvent.rs");
       }
       return SmartScope.Context.SYSTEM;
     }
@@ -132,8 +133,15 @@ class SmartAccessInterceptor implements FhirInterceptor {
         .orElseThrow(
             () ->
                 forbidden(
-                    "The token's scopes do not allow '" + permission + "' on " + type
-                        + " (e.g. patient/" + type + "." + permission + " is needed)"));
+                    "The token's scopes do not allow '"
+                        + permission
+                        + "' on "
+                        + type
+                        + " (e.g. patient/"
+                        + type
+                        + "."
+                        + permission
+                        + " is needed)"));
   }
 
   private static boolean mayReadAudit(Caller caller) {
@@ -194,7 +202,8 @@ class SmartAccessInterceptor implements FhirInterceptor {
     }
   }
 
-  private void checkWrite(Caller caller, String type, char permission, Resource resource, String id) {
+  private void checkWrite(
+      Caller caller, String type, char permission, Resource resource, String id) {
     SmartScope.Context context = require(caller, type, permission);
     if (id != null && store.exists(type, id)) {
       checkVisible(caller, type, id);
@@ -204,7 +213,8 @@ class SmartAccessInterceptor implements FhirInterceptor {
     }
     if (!inCompartment(caller, context, type, resource, id)) {
       throw forbidden(
-          type + " may only be written inside the "
+          type
+              + " may only be written inside the "
               + (context == SmartScope.Context.PATIENT
                   ? "token's patient compartment"
                   : "compartments of the clients you treat"));
@@ -280,7 +290,9 @@ class SmartAccessInterceptor implements FhirInterceptor {
       Optional<SmartScope.Context> read = caller.widestGrant(type, 'r');
       Optional<SmartScope.Context> search = caller.widestGrant(type, 's');
       Optional<SmartScope.Context> widest =
-          read.isEmpty() ? search : search.isEmpty() ? read : Optional.of(max(read.get(), search.get()));
+          read.isEmpty()
+              ? search
+              : search.isEmpty() ? read : Optional.of(max(read.get(), search.get()));
       if (widest.isEmpty()) {
         return Optional.of(SqlCondition.NOTHING);
       }
@@ -308,8 +320,8 @@ class SmartAccessInterceptor implements FhirInterceptor {
     }
 
     /**
-     * Granular scopes ({@code patient/Goal.rs?category=x}) of the winning context: when every
-     * scope granting the type carries a filter, the resources must match one of the filters.
+     * Granular scopes ({@code patient/Goal.rs?category=x}) of the winning context: when every scope
+     * granting the type carries a filter, the resources must match one of the filters.
      */
     private Optional<SqlCondition> granularFilter(String type, SmartScope.Context context) {
       List<SmartScope> granting =

@@ -67,7 +67,8 @@ class SmartConfigurationServlet extends HttpServlet {
     putIfPresent(smart, metadata, "userinfo_endpoint");
     putIfPresent(smart, metadata, "end_session_endpoint");
     smart.put(
-        "grant_types_supported", List.of("authorization_code", "client_credentials", "refresh_token"));
+        "grant_types_supported",
+        List.of("authorization_code", "client_credentials", "refresh_token"));
     smart.put(
         "token_endpoint_auth_methods_supported",
         List.of("client_secret_basic", "client_secret_post", "private_key_jwt"));

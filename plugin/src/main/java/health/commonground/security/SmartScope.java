@@ -7,12 +7,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One SMART clinical scope, v2 ({@code patient/Goal.rs}, {@code user/Goal.cruds},
- * {@code patient/Observation.rs?category=x}) or v1 ({@code patient/Goal.read}, {@code user/*.write},
+ * One SMART clinical scope, v2 ({@code patient/Goal.rs}, {@code user/Goal.cruds}, {@code
+ * patient/Observation.rs?category=x}) or v1 ({@code patient/Goal.read}, {@code user/*.write},
  * {@code system/*.*}), reduced to what it grants: a context, a resource type, permissions from
  * {@code cruds} and, for granular scopes, search parameters the resources must match.
  */
-public record SmartScope(Context context, String resourceType, String permissions, Map<String, String> filter) {
+public record SmartScope(
+    Context context, String resourceType, String permissions, Map<String, String> filter) {
 
   /** Whose data the scope reaches. Later constants reach further. */
   public enum Context {
@@ -48,8 +49,10 @@ public record SmartScope(Context context, String resourceType, String permission
           return Optional.empty();
         }
         filter.put(
-            java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
-            java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            java.net.URLDecoder.decode(
+                pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
+            java.net.URLDecoder.decode(
+                pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
       }
     }
     return Optional.of(

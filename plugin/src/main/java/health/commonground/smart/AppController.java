@@ -5,7 +5,10 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
-/** The app's front door: where to launch it from. The screens after a launch live in the web package. */
+/**
+ * The app's front door: where to launch it from. The screens after a launch live in the web
+ * package.
+ */
 @Controller
 class AppController {
 

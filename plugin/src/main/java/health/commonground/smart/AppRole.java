@@ -14,7 +14,8 @@ public enum AppRole {
     return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "clinician", "practitioner" -> CLINICIAN;
       case "client", "patient" -> CLIENT;
-      default -> throw new SmartLaunchException("Unknown role '" + value + "': use clinician or client.");
+      default ->
+          throw new SmartLaunchException("Unknown role '" + value + "': use clinician or client.");
     };
   }
 

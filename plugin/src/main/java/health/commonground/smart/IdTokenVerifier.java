@@ -27,7 +27,8 @@ class IdTokenVerifier {
   Jwt verify(String idToken, SmartConfiguration configuration, String clientId) {
     if (configuration.jwksUri() == null) {
       throw new SmartLaunchException(
-          "The EHR's SMART configuration names no jwks_uri, so the sign-in cannot be checked.", 502);
+          "The EHR's SMART configuration names no jwks_uri, so the sign-in cannot be checked.",
+          502);
     }
     JwtDecoder decoder =
         decoders.computeIfAbsent(

@@ -24,7 +24,9 @@ class LaunchController {
   private final SecurityContextRepository securityContexts;
 
   LaunchController(
-      RegisteredEhrs ehrs, SmartLauncher launcher, SecurityContextRepository smartSecurityContexts) {
+      RegisteredEhrs ehrs,
+      SmartLauncher launcher,
+      SecurityContextRepository smartSecurityContexts) {
     this.ehrs = ehrs;
     this.launcher = launcher;
     this.securityContexts = smartSecurityContexts;
@@ -52,7 +54,8 @@ class LaunchController {
     RegisteredEhrs.ResolvedEhr ehr =
         iss == null || iss.isBlank()
             ? ehrs.defaultEhr(request)
-                .orElseThrow(() -> new SmartLaunchException("No EHR is registered with this app.", 503))
+                .orElseThrow(
+                    () -> new SmartLaunchException("No EHR is registered with this app.", 503))
             : registered(iss, request);
     return "redirect:"
         + launcher.begin(ehr, LaunchMode.STANDALONE, AppRole.parse(role), null, request);
@@ -67,14 +70,17 @@ class LaunchController {
       HttpServletRequest request,
       HttpServletResponse response) {
     SmartSession smart = launcher.complete(state, code, error, errorDescription, request);
-    // A new session id after sign-in: a session id seen before the launch is worth nothing after it.
+    // A new session id after sign-in: a session id seen before the launch is worth nothing after
+    // it.
     request.changeSessionId();
     HttpSession session = request.getSession();
     session.setAttribute(SmartSession.ATTRIBUTE, smart);
     SecurityContext context = SecurityContextHolder.createEmptyContext();
     context.setAuthentication(
         new PreAuthenticatedAuthenticationToken(
-            smart.user(), null, List.of(new SimpleGrantedAuthority("ROLE_" + smart.user().role()))));
+            smart.user(),
+            null,
+            List.of(new SimpleGrantedAuthority("ROLE_" + smart.user().role()))));
     SecurityContextHolder.setContext(context);
     securityContexts.saveContext(context, request, response);
     return "redirect:/app";

@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
- * The allow-list of EHRs that may launch the app. The app only ever talks to (and sends tokens to) an
- * {@code iss} listed here.
+ * The allow-list of EHRs that may launch the app. The app only ever talks to (and sends tokens to)
+ * an {@code iss} listed here.
  */
 @Component
 class RegisteredEhrs {
@@ -67,7 +67,10 @@ class RegisteredEhrs {
     if (!properties.appBaseUrl().isEmpty()) {
       return properties.appBaseUrl();
     }
-    return ServletUriComponentsBuilder.fromContextPath(request).replaceQuery(null).build().toUriString();
+    return ServletUriComponentsBuilder.fromContextPath(request)
+        .replaceQuery(null)
+        .build()
+        .toUriString();
   }
 
   private String ownFhirBase(HttpServletRequest request) {

@@ -75,7 +75,8 @@ class SmartLauncher {
     }
     pending.put(
         state,
-        new PendingLaunch(state, verifier, ehr.name(), resolved.iss(), redirectUri, mode, role, now));
+        new PendingLaunch(
+            state, verifier, ehr.name(), resolved.iss(), redirectUri, mode, role, now));
     session.setAttribute(PENDING, pending);
 
     UriComponentsBuilder authorize =
@@ -97,10 +98,15 @@ class SmartLauncher {
 
   /** Completes a launch from the authorization server's redirect; answers the new app session. */
   SmartSession complete(
-      String state, String code, String error, String errorDescription, HttpServletRequest request) {
+      String state,
+      String code,
+      String error,
+      String errorDescription,
+      HttpServletRequest request) {
     HttpSession session = request.getSession(false);
     if (state == null || state.isBlank()) {
-      throw new SmartLaunchException("The sign-in answer carries no state; the launch was stopped.");
+      throw new SmartLaunchException(
+          "The sign-in answer carries no state; the launch was stopped.");
     }
     if (session == null) {
       throw new SmartLaunchException(
@@ -118,7 +124,10 @@ class SmartLauncher {
       throw new SmartLaunchException("The launch took too long. Launch the app again.");
     }
     if (error != null) {
-      log.info("SMART launch for {} refused by the authorization server: {}", launch.ehrName(), safe(error));
+      log.info(
+          "SMART launch for {} refused by the authorization server: {}",
+          launch.ehrName(),
+          safe(error));
       throw new SmartLaunchException(
           "The authorization server refused the launch: "
               + safe(error)
@@ -138,7 +147,9 @@ class SmartLauncher {
 
     SmartUser user = user(response, configuration, ehr, launch.requestedRole());
     LaunchContext context = context(response);
-    if (launch.mode() == LaunchMode.EHR && context.patient() == null && user.role() == AppRole.CLIENT) {
+    if (launch.mode() == LaunchMode.EHR
+        && context.patient() == null
+        && user.role() == AppRole.CLIENT) {
       throw new SmartLaunchException("The EHR launched the app without a patient in context.");
     }
     if (context.patient() != null) {
@@ -151,8 +162,7 @@ class SmartLauncher {
         launch.ehrName(),
         user.role(),
         context.patient() == null ? " without patient" : " with a patient in context");
-    return new SmartSession(
-        ehr.name(), launch.iss(), launch.mode(), user, context, response, now);
+    return new SmartSession(ehr.name(), launch.iss(), launch.mode(), user, context, response, now);
   }
 
   /**
@@ -161,7 +171,8 @@ class SmartLauncher {
    */
   Optional<SmartSession> current(HttpServletRequest request) {
     HttpSession session = request.getSession(false);
-    if (session == null || !(session.getAttribute(SmartSession.ATTRIBUTE) instanceof SmartSession smart)) {
+    if (session == null
+        || !(session.getAttribute(SmartSession.ATTRIBUTE) instanceof SmartSession smart)) {
       return Optional.empty();
     }
     Instant now = clock.instant();
@@ -176,12 +187,14 @@ class SmartLauncher {
           ehrs.byName(smart.ehrName())
               .orElseThrow(() -> new SmartLaunchException("The EHR is no longer registered."));
       SmartConfiguration configuration = discovery.discover(smart.iss());
-      smart.refreshed(tokens.refresh(ehr, configuration.tokenEndpoint(), smart.refreshToken()), now);
+      smart.refreshed(
+          tokens.refresh(ehr, configuration.tokenEndpoint(), smart.refreshToken()), now);
       session.setAttribute(SmartSession.ATTRIBUTE, smart);
       log.info("Access token refreshed for a session of {}", smart.ehrName());
       return Optional.of(smart);
     } catch (SmartLaunchException e) {
-      log.info("Access token refresh failed for a session of {}: {}", smart.ehrName(), e.getMessage());
+      log.info(
+          "Access token refresh failed for a session of {}: {}", smart.ehrName(), e.getMessage());
       return smart.expiresAt().isAfter(now) ? Optional.of(smart) : Optional.empty();
     }
   }
@@ -195,7 +208,10 @@ class SmartLauncher {
                 SmartConfiguration configuration = discovery.discover(smart.iss());
                 if (configuration.revocationEndpoint() != null && smart.refreshToken() != null) {
                   tokens.revoke(
-                      ehr, configuration.revocationEndpoint(), smart.refreshToken(), "refresh_token");
+                      ehr,
+                      configuration.revocationEndpoint(),
+                      smart.refreshToken(),
+                      "refresh_token");
                 }
               } catch (SmartLaunchException e) {
                 log.info("Revocation skipped for {}: {}", smart.ehrName(), e.getMessage());
@@ -204,7 +220,10 @@ class SmartLauncher {
   }
 
   private SmartUser user(
-      TokenResponse response, SmartConfiguration configuration, SmartProperties.Ehr ehr, AppRole requested) {
+      TokenResponse response,
+      SmartConfiguration configuration,
+      SmartProperties.Ehr ehr,
+      AppRole requested) {
     if (response.idToken() == null) {
       return new SmartUser(null, requested, null, null);
     }
@@ -214,7 +233,8 @@ class SmartLauncher {
     if (name == null) {
       name = idToken.getClaimAsString("preferred_username");
     }
-    return new SmartUser(fhirUser, AppRole.ofFhirUser(fhirUser, requested), name, idToken.getSubject());
+    return new SmartUser(
+        fhirUser, AppRole.ofFhirUser(fhirUser, requested), name, idToken.getSubject());
   }
 
   private static LaunchContext context(TokenResponse response) {
@@ -230,7 +250,9 @@ class SmartLauncher {
         response.contextText("intent"));
   }
 
-  /** The patient's name for the banner, read from the EHR with the new token; null if unreadable. */
+  /**
+   * The patient's name for the banner, read from the EHR with the new token; null if unreadable.
+   */
   private String patientName(String iss, String patientId, TokenResponse response) {
     if (!patientId.matches("[A-Za-z0-9\\-.]{1,64}")) {
       return null;
@@ -245,7 +267,8 @@ class SmartLauncher {
               .body(JsonNode.class);
       return PatientNames.display(patient);
     } catch (RestClientException e) {
-      log.info("Patient in context could not be read from the EHR: {}", e.getClass().getSimpleName());
+      log.info(
+          "Patient in context could not be read from the EHR: {}", e.getClass().getSimpleName());
       return null;
     }
   }

@@ -5,8 +5,8 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Settings of the SMART app, under {@code commonground.smart}: the EHRs allowed to launch it and how
- * its browser session behaves.
+ * Settings of the SMART app, under {@code commonground.smart}: the EHRs allowed to launch it and
+ * how its browser session behaves.
  */
 @ConfigurationProperties("commonground.smart")
 public record SmartProperties(
@@ -51,7 +51,8 @@ public record SmartProperties(
           blankTo(ehrLaunchScope, "launch openid fhirUser user/Patient.rs user/Goal.cruds");
       clinicianScope = blankTo(clinicianScope, "openid fhirUser user/Patient.rs user/Goal.cruds");
       clientScope =
-          blankTo(clientScope, "launch/patient openid fhirUser patient/Patient.rs patient/Goal.cruds");
+          blankTo(
+              clientScope, "launch/patient openid fhirUser patient/Patient.rs patient/Goal.cruds");
       frameAncestors = frameAncestors == null ? List.of() : List.copyOf(frameAncestors);
     }
 

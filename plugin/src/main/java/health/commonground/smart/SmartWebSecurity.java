@@ -27,7 +27,15 @@ import org.springframework.session.web.http.DefaultCookieSerializer;
 class SmartWebSecurity {
 
   static final String[] PATHS = {
-    "/launch", "/launch/**", "/app", "/app/**", "/logout", "/css/**", "/js/**", "/webjars/**", "/error"
+    "/launch",
+    "/launch/**",
+    "/app",
+    "/app/**",
+    "/logout",
+    "/css/**",
+    "/js/**",
+    "/webjars/**",
+    "/error"
   };
 
   @Bean
@@ -60,7 +68,8 @@ class SmartWebSecurity {
             exceptions ->
                 exceptions.authenticationEntryPoint(
                     (request, response, e) ->
-                        response.sendRedirect(request.getContextPath() + "/launch/ended?reason=expired")))
+                        response.sendRedirect(
+                            request.getContextPath() + "/launch/ended?reason=expired")))
         .logout(
             logout ->
                 logout
@@ -70,7 +79,8 @@ class SmartWebSecurity {
         .headers(
             headers ->
                 headers
-                    // The app runs inside EHR frames: frame-ancestors in the CSP decides who may frame it.
+                    // The app runs inside EHR frames: frame-ancestors in the CSP decides who may
+                    // frame it.
                     .frameOptions(frame -> frame.disable())
                     .addHeaderWriter(contentSecurityPolicy(ehrs))
                     .httpStrictTransportSecurity(
@@ -104,7 +114,8 @@ class SmartWebSecurity {
   private static LogoutHandler revokeTokens(SmartLauncher launcher) {
     return (request, response, authentication) -> {
       HttpSession session = request.getSession(false);
-      if (session != null && session.getAttribute(SmartSession.ATTRIBUTE) instanceof SmartSession smart) {
+      if (session != null
+          && session.getAttribute(SmartSession.ATTRIBUTE) instanceof SmartSession smart) {
         launcher.revoke(smart);
       }
     };
@@ -129,7 +140,8 @@ class SmartWebSecurity {
 
   private static Set<String> frameAncestors(HttpServletRequest request, RegisteredEhrs ehrs) {
     HttpSession session = request.getSession(false);
-    if (session != null && session.getAttribute(SmartSession.ATTRIBUTE) instanceof SmartSession smart) {
+    if (session != null
+        && session.getAttribute(SmartSession.ATTRIBUTE) instanceof SmartSession smart) {
       return ehrs.byName(smart.ehrName())
           .<Set<String>>map(ehr -> new LinkedHashSet<>(ehr.frameAncestors()))
           .orElseGet(Set::of);

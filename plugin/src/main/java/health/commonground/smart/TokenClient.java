@@ -33,7 +33,11 @@ class TokenClient {
   }
 
   TokenResponse exchangeCode(
-      SmartProperties.Ehr ehr, String tokenEndpoint, String code, String redirectUri, String verifier) {
+      SmartProperties.Ehr ehr,
+      String tokenEndpoint,
+      String code,
+      String redirectUri,
+      String verifier) {
     MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
     form.add("grant_type", "authorization_code");
     form.add("code", code);
@@ -57,18 +61,27 @@ class TokenClient {
     try {
       request(ehr, revocationEndpoint, form).retrieve().toBodilessEntity();
     } catch (RestClientException e) {
-      log.info("Token revocation at {} failed: {}", revocationEndpoint, e.getClass().getSimpleName());
+      log.info(
+          "Token revocation at {} failed: {}", revocationEndpoint, e.getClass().getSimpleName());
     }
   }
 
   private TokenResponse post(
-      SmartProperties.Ehr ehr, String tokenEndpoint, MultiValueMap<String, String> form, String what) {
+      SmartProperties.Ehr ehr,
+      String tokenEndpoint,
+      MultiValueMap<String, String> form,
+      String what) {
     try {
       JsonNode body = request(ehr, tokenEndpoint, form).retrieve().body(JsonNode.class);
       return TokenResponse.of(body);
     } catch (RestClientResponseException e) {
       String error = errorCode(e);
-      log.warn("Token {} at {} refused: HTTP {} {}", what, tokenEndpoint, e.getStatusCode().value(), error);
+      log.warn(
+          "Token {} at {} refused: HTTP {} {}",
+          what,
+          tokenEndpoint,
+          e.getStatusCode().value(),
+          error);
       throw new SmartLaunchException(
           "The authorization server refused the " + what + " (" + error + ").", 401);
     } catch (RestClientException e) {

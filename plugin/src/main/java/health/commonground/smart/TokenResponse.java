@@ -18,7 +18,8 @@ record TokenResponse(
     }
     String tokenType = text(body, "token_type");
     if (tokenType != null && !tokenType.equalsIgnoreCase("bearer")) {
-      throw new SmartLaunchException("The authorization server returned an unusable token type.", 502);
+      throw new SmartLaunchException(
+          "The authorization server returned an unusable token type.", 502);
     }
     JsonNode expires = body.get("expires_in");
     return new TokenResponse(

@@ -53,7 +53,9 @@ public final class IndexEntries {
     }
   }
 
-  /** Indexes a relative reference ({@code Type/id}, optionally versioned); other forms are skipped. */
+  /**
+   * Indexes a relative reference ({@code Type/id}, optionally versioned); other forms are skipped.
+   */
   public void reference(Reference reference) {
     if (reference == null || !reference.hasReference()) {
       return;

@@ -78,7 +78,8 @@ public class ResourceStore {
   /** Serialises writers that share a key (e.g. identical conditional creates) until commit. */
   public void lockKey(String key) {
     int bucket = Math.floorMod(key.hashCode(), 64);
-    jdbc.queryForList("select bucket from write_lock where bucket = ? for update", Integer.class, bucket);
+    jdbc.queryForList(
+        "select bucket from write_lock where bucket = ? for update", Integer.class, bucket);
   }
 
   /** Writes a new current version, appends it to the history and replaces the index rows. */
@@ -107,7 +108,12 @@ public class ResourceStore {
               version.version() - 1);
       if (rows != 1) {
         throw new IllegalStateException(
-            "Version " + (version.version() - 1) + " of " + version.type() + "/" + version.id()
+            "Version "
+                + (version.version() - 1)
+                + " of "
+                + version.type()
+                + "/"
+                + version.id()
                 + " is no longer current");
       }
       deleteIndex(version.type(), version.id());
@@ -185,7 +191,10 @@ public class ResourceStore {
       String type, String id, Instant since, SqlCondition visible, int offset, int count) {
     SqlBuilder sql = historyWhere(type, id, since, visible);
     return jdbc.query(
-        "select " + COLUMNS + " from fhir_resource_history h" + sql.where()
+        "select "
+            + COLUMNS
+            + " from fhir_resource_history h"
+            + sql.where()
             + " order by h.last_updated desc, h.version_id desc limit ? offset ?",
         VERSION_MAPPER,
         sql.argsWith(count, offset));
@@ -199,7 +208,9 @@ public class ResourceStore {
     SqlBuilder sql = historyWhere(type, id, since, visible);
     Integer total =
         jdbc.queryForObject(
-            "select count(*) from fhir_resource_history h" + sql.where(), Integer.class, sql.args());
+            "select count(*) from fhir_resource_history h" + sql.where(),
+            Integer.class,
+            sql.args());
     return total == null ? 0 : total;
   }
 
@@ -216,7 +227,9 @@ public class ResourceStore {
     if (visible != null) {
       sql.and(
           "exists (select 1 from fhir_resource r where r.res_type = h.res_type"
-              + " and r.res_id = h.res_id and r.deleted = false and (" + visible.sql() + "))",
+              + " and r.res_id = h.res_id and r.deleted = false and ("
+              + visible.sql()
+              + "))",
           visible.args().toArray());
     }
     return sql;
@@ -225,7 +238,8 @@ public class ResourceStore {
   /** Runs a search built by {@link SearchQuery}: the ids of one page, in order. */
   public List<StoredVersion> search(SearchQuery query, int offset, int count) {
     return jdbc.query(
-        "select " + (query.joins() ? "distinct " : "")
+        "select "
+            + (query.joins() ? "distinct " : "")
             + "r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, r.body"
             + query.fromWhere()
             + query.orderBy()
@@ -237,7 +251,9 @@ public class ResourceStore {
   public int count(SearchQuery query) {
     Integer total =
         jdbc.queryForObject(
-            "select " + (query.joins() ? "count(distinct r.res_id)" : "count(*)") + query.fromWhere(),
+            "select "
+                + (query.joins() ? "count(distinct r.res_id)" : "count(*)")
+                + query.fromWhere(),
             Integer.class,
             query.fromWhereArgsWith());
     return total == null ? 0 : total;
@@ -254,7 +270,9 @@ public class ResourceStore {
     args.addAll(ids);
     return jdbc.query(
         "select distinct target_type, target_id from search_reference where res_type = ? and param = ?"
-            + " and res_id in (" + placeholders(ids.size()) + ")",
+            + " and res_id in ("
+            + placeholders(ids.size())
+            + ")",
         (rs, n) -> new LocalReference(rs.getString(1), rs.getString(2), null),
         args.toArray());
   }
@@ -271,10 +289,13 @@ public class ResourceStore {
     args.add(targetType);
     args.addAll(targetIds);
     return jdbc.query(
-        "select " + COLUMNS + " from fhir_resource r where r.res_type = ? and r.deleted = false"
+        "select "
+            + COLUMNS
+            + " from fhir_resource r where r.res_type = ? and r.deleted = false"
             + " and exists (select 1 from search_reference x where x.res_type = r.res_type"
             + " and x.res_id = r.res_id and x.param = ? and x.target_type = ? and x.target_id in ("
-            + placeholders(targetIds.size()) + "))",
+            + placeholders(targetIds.size())
+            + "))",
         VERSION_MAPPER,
         args.toArray());
   }
@@ -287,8 +308,12 @@ public class ResourceStore {
     args.add(type);
     args.addAll(ids);
     return jdbc.query(
-        "select " + COLUMNS + " from fhir_resource where res_type = ? and deleted = false"
-            + " and res_id in (" + placeholders(ids.size()) + ")",
+        "select "
+            + COLUMNS
+            + " from fhir_resource where res_type = ? and deleted = false"
+            + " and res_id in ("
+            + placeholders(ids.size())
+            + ")",
         VERSION_MAPPER,
         args.toArray());
   }

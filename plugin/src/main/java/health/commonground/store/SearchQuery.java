@@ -27,14 +27,23 @@ public final class SearchQuery {
   /** Parameters that steer the result, not the match; handled by the FHIR layer. */
   private static final Set<String> RESULT_PARAMS =
       Set.of(
-          "_count", "_offset", "_include", "_revinclude", "_total", "_format", "_pretty",
-          "_summary", "_elements", "_sort");
+          "_count",
+          "_offset",
+          "_include",
+          "_revinclude",
+          "_total",
+          "_format",
+          "_pretty",
+          "_summary",
+          "_elements",
+          "_sort");
 
   private static final int BASE_CONDITIONS = 2;
 
   private final SqlBuilder sql = new SqlBuilder();
   private final String type;
   private String orderBy = " order by r.last_updated desc, r.res_id";
+
   /**
    * The first reference parameter again, as rows of {@code search_reference x0} to start from. H2
    * uses an {@code IN (select ...)} on {@code res_id} only for an index's first column, so the
@@ -44,6 +53,7 @@ public final class SearchQuery {
    * condition stays in the WHERE clause, so {@link #criteria()} and the results are unchanged.
    */
   private String driver;
+
   private Object[] driverArgs;
 
   private SearchQuery(String type) {
@@ -73,7 +83,8 @@ public final class SearchQuery {
             ? "1 = 0"
             : "exists (select 1 from search_reference x where x.res_type = r.res_type"
                 + " and x.res_id = r.res_id and x.param = ? and x.target_type = ? and x.target_id in ("
-                + ResourceStore.placeholders(targetIds.size()) + "))",
+                + ResourceStore.placeholders(targetIds.size())
+                + "))",
         targetIds.isEmpty() ? new Object[0] : args.toArray());
     return query;
   }
@@ -139,7 +150,8 @@ public final class SearchQuery {
     switch (name) {
       case "_id" -> {
         rejectModifier(rawName, modifier);
-        sql.and("r.res_id in (" + ResourceStore.placeholders(alternatives.size()) + ")",
+        sql.and(
+            "r.res_id in (" + ResourceStore.placeholders(alternatives.size()) + ")",
             alternatives.toArray());
         return;
       }
@@ -159,7 +171,10 @@ public final class SearchQuery {
             .orElseThrow(
                 () ->
                     new InvalidRequestException(
-                        "Unknown search parameter '" + paramName + "' for " + type
+                        "Unknown search parameter '"
+                            + paramName
+                            + "' for "
+                            + type
                             + "; see the CapabilityStatement at /fhir/metadata"));
     switch (param.kind()) {
       case TOKEN -> token(param.name(), rawName, modifier, alternatives);
@@ -171,7 +186,8 @@ public final class SearchQuery {
   private void token(String param, String rawName, String modifier, List<String> values) {
     boolean negate = "not".equals(modifier);
     if (modifier != null && !negate) {
-      throw new InvalidRequestException("Modifier :" + modifier + " is not supported on " + rawName);
+      throw new InvalidRequestException(
+          "Modifier :" + modifier + " is not supported on " + rawName);
     }
     List<String> ors = new ArrayList<>();
     List<Object> args = new ArrayList<>();
@@ -186,7 +202,8 @@ public final class SearchQuery {
         String system = value.substring(0, bar);
         String code = value.substring(bar + 1);
         if (system.isEmpty() && code.isEmpty()) {
-          throw new InvalidRequestException("Search parameter " + rawName + " has an empty token '|'");
+          throw new InvalidRequestException(
+              "Search parameter " + rawName + " has an empty token '|'");
         } else if (system.isEmpty()) {
           ors.add("(t.code = ? and t.sys is null)");
           args.add(code);
@@ -201,14 +218,19 @@ public final class SearchQuery {
       }
     }
     sql.and(
-        "r.res_id " + (negate ? "not " : "") + "in (select t.res_id from search_token t"
-            + " where t.res_type = ? and t.param = ? and (" + String.join(" or ", ors) + "))",
+        "r.res_id "
+            + (negate ? "not " : "")
+            + "in (select t.res_id from search_token t"
+            + " where t.res_type = ? and t.param = ? and ("
+            + String.join(" or ", ors)
+            + "))",
         args.toArray());
   }
 
   private void reference(String param, String rawName, String modifier, List<String> values) {
     if (modifier != null && !modifier.matches("[A-Z][A-Za-z]+")) {
-      throw new InvalidRequestException("Modifier :" + modifier + " is not supported on " + rawName);
+      throw new InvalidRequestException(
+          "Modifier :" + modifier + " is not supported on " + rawName);
     }
     List<String> ors = new ArrayList<>();
     List<Object> args = new ArrayList<>();
@@ -233,19 +255,23 @@ public final class SearchQuery {
     }
     sql.and(
         "r.res_id in (select x.res_id from search_reference x where x.res_type = ?"
-            + " and x.param = ? and (" + String.join(" or ", ors) + "))",
+            + " and x.param = ? and ("
+            + String.join(" or ", ors)
+            + "))",
         args.toArray());
     if (driver == null) {
       driver =
           "x0.res_type = ? and x0.param = ? and ("
-              + String.join(" or ", ors).replace("x.", "x0.") + ")";
+              + String.join(" or ", ors).replace("x.", "x0.")
+              + ")";
       driverArgs = args.toArray();
     }
   }
 
   private void string(String param, String rawName, String modifier, List<String> values) {
     if (modifier != null && !modifier.equals("exact") && !modifier.equals("contains")) {
-      throw new InvalidRequestException("Modifier :" + modifier + " is not supported on " + rawName);
+      throw new InvalidRequestException(
+          "Modifier :" + modifier + " is not supported on " + rawName);
     }
     List<String> ors = new ArrayList<>();
     List<Object> args = new ArrayList<>();
@@ -264,7 +290,9 @@ public final class SearchQuery {
     }
     sql.and(
         "r.res_id in (select s.res_id from search_string s where s.res_type = ?"
-            + " and s.param = ? and (" + String.join(" or ", ors) + "))",
+            + " and s.param = ? and ("
+            + String.join(" or ", ors)
+            + "))",
         args.toArray());
   }
 
@@ -319,7 +347,8 @@ public final class SearchQuery {
 
   private static void rejectModifier(String rawName, String modifier) {
     if (modifier != null) {
-      throw new InvalidRequestException("Modifier :" + modifier + " is not supported on " + rawName);
+      throw new InvalidRequestException(
+          "Modifier :" + modifier + " is not supported on " + rawName);
     }
   }
 
@@ -358,7 +387,9 @@ public final class SearchQuery {
       return " from fhir_resource r" + sql.where();
     }
     return " from search_reference x0 join fhir_resource r"
-        + " on r.res_type = x0.res_type and r.res_id = x0.res_id where " + driver + " and "
+        + " on r.res_type = x0.res_type and r.res_id = x0.res_id where "
+        + driver
+        + " and "
         + sql.where().substring(" where ".length());
   }
 

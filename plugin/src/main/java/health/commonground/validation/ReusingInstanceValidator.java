@@ -37,20 +37,21 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
- * HAPI's {@link FhirInstanceValidator}, but reusing the core {@link InstanceValidator} across calls.
+ * HAPI's {@link FhirInstanceValidator}, but reusing the core {@link InstanceValidator} across
+ * calls.
  *
  * <p>Why: HAPI 8.8.0 (its {@code ValidatorWrapper}) builds a new core validator for every call, and
  * that constructor parses the 1.5 MB OID registry — about 80 % of the time a Goal takes. This class
- * performs the same steps as {@code ValidatorWrapper.validate} (same settings, same profile
- * lookup, same message filtering), so the messages are the ones HAPI would give, but takes the core
+ * performs the same steps as {@code ValidatorWrapper.validate} (same settings, same profile lookup,
+ * same message filtering), so the messages are the ones HAPI would give, but takes the core
  * validator from a pool.
  *
  * <p>A core validator is not thread-safe, so each one serves one call at a time: a call borrows an
  * idle one (or builds one when none is idle) and gives it back afterwards. It clears its per-call
  * state at the start of every {@code validate}; what it keeps (a log of every coding seen, cached
- * lookups) only grows, so each is retired after a number of calls. The one
- * remembered thing that changes messages — the "depends on a deprecated/retired definition" hints
- * are given once per validator — is forgotten before each call.
+ * lookups) only grows, so each is retired after a number of calls. The one remembered thing that
+ * changes messages — the "depends on a deprecated/retired definition" hints are given once per
+ * validator — is forgotten before each call.
  *
  * <p>Configure it (the setters of {@link FhirInstanceValidator}) before the first validation: core
  * validators take the settings when they are built. It must not be given a resource fetcher: the
@@ -122,7 +123,8 @@ final class ReusingInstanceValidator extends FhirInstanceValidator {
     try {
       core = new CoreValidator(workerContext, hostServices);
     } catch (Exception e) {
-      throw new ConfigurationException("Cannot build the core FHIR validator: " + e.getMessage(), e);
+      throw new ConfigurationException(
+          "Cannot build the core FHIR validator: " + e.getMessage(), e);
     }
     core.setAssumeValidRestReferences(isAssumeValidRestReferences());
     core.setBestPracticeWarningLevel(getBestPracticeWarningLevel());
@@ -163,8 +165,7 @@ final class ReusingInstanceValidator extends FhirInstanceValidator {
       } catch (Exception e) {
         ValidationMessage m = new ValidationMessage();
         m.setLevel(IssueSeverity.FATAL);
-        m.setMessage(
-            "Failed to parse input, it does not appear to be valid XML:" + e.getMessage());
+        m.setMessage("Failed to parse input, it does not appear to be valid XML:" + e.getMessage());
         messages.add(m);
         return messages;
       }

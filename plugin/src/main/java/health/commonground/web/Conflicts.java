@@ -27,6 +27,8 @@ final class Conflicts {
         acceptances,
         divergences,
         goal.getNote().size(),
-        goal.getMeta().getLastUpdated() == null ? null : goal.getMeta().getLastUpdated().toInstant().toString());
+        goal.getMeta().getLastUpdated() == null
+            ? null
+            : goal.getMeta().getLastUpdated().toInstant().toString());
   }
 }

@@ -29,8 +29,10 @@ import org.springframework.web.client.RestClientException;
 @Controller
 class EhrStyleController {
 
-  private static final Pattern COLOR = Pattern.compile("#[0-9A-Fa-f]{3,8}|[a-z]{3,20}|rgba?\\([0-9., %]{5,40}\\)");
-  private static final Pattern DIMENSION = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3})?(px|rem|em|%)");
+  private static final Pattern COLOR =
+      Pattern.compile("#[0-9A-Fa-f]{3,8}|[a-z]{3,20}|rgba?\\([0-9., %]{5,40}\\)");
+  private static final Pattern DIMENSION =
+      Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3})?(px|rem|em|%)");
   private static final Pattern FONT = Pattern.compile("[A-Za-z0-9 ,'\"\\-]{1,120}");
   private static final Duration KEEP = Duration.ofMinutes(10);
 
@@ -68,7 +70,11 @@ class EhrStyleController {
   @GetMapping(value = "/app/ehr-style.css")
   ResponseEntity<String> style(HttpServletRequest request) {
     String url =
-        sessions.current(request).map(SmartSession::context).map(c -> c.smartStyleUrl()).orElse(null);
+        sessions
+            .current(request)
+            .map(SmartSession::context)
+            .map(c -> c.smartStyleUrl())
+            .orElse(null);
     String css = url == null ? "" : css(url);
     return ResponseEntity.ok()
         .contentType(new MediaType("text", "css"))
@@ -85,7 +91,8 @@ class EhrStyleController {
     URI uri = URI.create(url);
     if ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) {
       try {
-        JsonNode style = http.get().uri(uri).accept(MediaType.APPLICATION_JSON).retrieve().body(JsonNode.class);
+        JsonNode style =
+            http.get().uri(uri).accept(MediaType.APPLICATION_JSON).retrieve().body(JsonNode.class);
         css = toCss(style);
       } catch (RestClientException | IllegalArgumentException e) {
         css = "/* The EHR's style could not be read; the app's own style applies. */\n";
@@ -106,8 +113,14 @@ class EhrStyleController {
     PROPERTIES.forEach(
         (name, target) -> {
           JsonNode value = style.get(name);
-          if (value != null && value.isTextual() && target.getValue().matcher(value.asText().trim()).matches()) {
-            css.append("  ").append(target.getKey()).append(": ").append(value.asText().trim()).append(";\n");
+          if (value != null
+              && value.isTextual()
+              && target.getValue().matcher(value.asText().trim()).matches()) {
+            css.append("  ")
+                .append(target.getKey())
+                .append(": ")
+                .append(value.asText().trim())
+                .append(";\n");
           }
         });
     return css.append("}\n").toString();

@@ -13,8 +13,14 @@ final class ErrorMessages {
   /** Codes the web layer raises itself; each has a message {@code error.<code>}. */
   private static final Set<String> OWN =
       Set.of(
-          "text-required", "text-too-long", "language-invalid", "translation-same-language",
-          "dimension-required", "strategy-required", "status-required", "version-required");
+          "text-required",
+          "text-too-long",
+          "language-invalid",
+          "translation-same-language",
+          "dimension-required",
+          "strategy-required",
+          "status-required",
+          "version-required");
 
   private ErrorMessages() {}
 

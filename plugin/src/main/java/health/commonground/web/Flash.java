@@ -12,7 +12,8 @@ import java.util.List;
  * @param detail the server's own explanation, when it adds something (may be English)
  * @param conflict both versions, for a conflict
  */
-public record Flash(String kind, String key, String detail, Conflict conflict) implements Serializable {
+public record Flash(String kind, String key, String detail, Conflict conflict)
+    implements Serializable {
 
   static Flash success(String key) {
     return new Flash("success", key, null, null);

@@ -21,7 +21,8 @@ public class Formats {
       return "";
     }
     DateTimeFormatter format =
-        dates.computeIfAbsent(locale, l -> DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(l));
+        dates.computeIfAbsent(
+            locale, l -> DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(l));
     return format.format(instant.atZone(zone));
   }
 
@@ -31,7 +32,9 @@ public class Formats {
 
   /** Both parties' wordings, one per line: the starting point of a shared goal's wording. */
   public String both(String clientWords, String therapistWords) {
-    return (clientWords == null ? "" : clientWords) + "\n" + (therapistWords == null ? "" : therapistWords);
+    return (clientWords == null ? "" : clientWords)
+        + "\n"
+        + (therapistWords == null ? "" : therapistWords);
   }
 
   public String language(String tag, Locale locale) {

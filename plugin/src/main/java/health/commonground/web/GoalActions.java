@@ -22,10 +22,10 @@ import org.hl7.fhir.r4.model.StringType;
 import org.springframework.stereotype.Service;
 
 /**
- * The writes of the screens that are plain goal edits (new goals, translations, notes, a client's own
- * rewording). They go through the ResourceWriter with the goal's version as If-Match, so the same
- * own-voice rules, validation and Provenance hold as on the FHIR API and a concurrent change is
- * refused rather than overwritten. Divergence work goes to the {@link DivergenceService}.
+ * The writes of the screens that are plain goal edits (new goals, translations, notes, a client's
+ * own rewording). They go through the ResourceWriter with the goal's version as If-Match, so the
+ * same own-voice rules, validation and Provenance hold as on the FHIR API and a concurrent change
+ * is refused rather than overwritten. Divergence work goes to the {@link DivergenceService}.
  */
 @Service
 class GoalActions {
@@ -40,7 +40,9 @@ class GoalActions {
     this.reader = reader;
   }
 
-  /** A goal in the client's own words and language, written by them or recorded for them in session. */
+  /**
+   * A goal in the client's own words and language, written by them or recorded for them in session.
+   */
   Goal recordClientGoal(String patientId, String text, String language, ActingUser actor) {
     Goal goal = newGoal(GoalRole.CLIENT, patientId, text);
     goal.setLanguage(language(language));
@@ -68,10 +70,14 @@ class GoalActions {
       throw new InvalidRequestException("translation-same-language");
     }
     StringType description = goal.getDescription().getTextElement();
-    description.getExtension().removeIf(
-        e -> GoalExtensions.TRANSLATION.equals(e.getUrl())
-            && e.getExtensionByUrl("lang") != null
-            && lang.equalsIgnoreCase(e.getExtensionByUrl("lang").getValue().primitiveValue()));
+    description
+        .getExtension()
+        .removeIf(
+            e ->
+                GoalExtensions.TRANSLATION.equals(e.getUrl())
+                    && e.getExtensionByUrl("lang") != null
+                    && lang.equalsIgnoreCase(
+                        e.getExtensionByUrl("lang").getValue().primitiveValue()));
     Extension translation = description.addExtension().setUrl(GoalExtensions.TRANSLATION);
     translation.addExtension("lang", new CodeType(lang));
     translation.addExtension("content", new StringType(required(text)));
@@ -98,7 +104,9 @@ class GoalActions {
     return write(goal, version, actor);
   }
 
-  /** A client says a goal of theirs is no longer theirs: it ends as cancelled, kept in the history. */
+  /**
+   * A client says a goal of theirs is no longer theirs: it ends as cancelled, kept in the history.
+   */
   Goal letGo(String goalId, long version, ActingUser actor) {
     Goal goal = current(goalId);
     goal.setLifecycleStatus(GoalLifecycleStatus.CANCELLED);
@@ -119,7 +127,8 @@ class GoalActions {
         continue;
       }
       boolean mine = a.individual().equals(actor.reference().getReference());
-      GoalAcceptances.set(goal, a.individual(), mine ? GoalAcceptances.AGREE : GoalAcceptances.PENDING);
+      GoalAcceptances.set(
+          goal, a.individual(), mine ? GoalAcceptances.AGREE : GoalAcceptances.PENDING);
     }
     return goal;
   }

@@ -72,7 +72,9 @@ public record GoalBoard(
       return links.stream().filter(l -> "other".equals(l.type())).toList();
     }
 
-    /** Links other than counterparts: shared goals it led to, what it replaced or was replaced by. */
+    /**
+     * Links other than counterparts: shared goals it led to, what it replaced or was replaced by.
+     */
     public List<Link> history() {
       return links.stream().filter(l -> !"other".equals(l.type())).toList();
     }

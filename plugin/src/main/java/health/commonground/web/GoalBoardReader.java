@@ -66,7 +66,10 @@ class GoalBoardReader {
   }
 
   Optional<Goal> goalVersion(String goalId, long version) {
-    return store.readVersion("Goal", goalId, version).filter(v -> !v.deleted()).map(v -> (Goal) parse(v));
+    return store
+        .readVersion("Goal", goalId, version)
+        .filter(v -> !v.deleted())
+        .map(v -> (Goal) parse(v));
   }
 
   String patientName(String patientId) {
@@ -75,7 +78,8 @@ class GoalBoardReader {
 
   /** The language the client prefers (Patient.communication), for new goals in their words. */
   String patientLanguage(String patientId) {
-    return store.read("Patient", patientId)
+    return store
+        .read("Patient", patientId)
         .map(v -> (Patient) parse(v))
         .flatMap(
             p ->
@@ -94,7 +98,9 @@ class GoalBoardReader {
     for (StoredVersion v : store.referencing("Goal", "patient", "Patient", List.of(patientId))) {
       goals.add((Goal) parser.parseResource(v.json()));
     }
-    goals.sort(Comparator.comparing(GoalBoardReader::recorded).thenComparing(g -> g.getIdElement().getIdPart()));
+    goals.sort(
+        Comparator.comparing(GoalBoardReader::recorded)
+            .thenComparing(g -> g.getIdElement().getIdPart()));
 
     Set<String> people = new HashSet<>();
     people.add("Patient/" + patientId);
@@ -112,11 +118,12 @@ class GoalBoardReader {
     int[] counters = new int[3];
     for (Goal goal : goals) {
       GoalRole role = GoalRole.of(goal).orElse(GoalRole.THERAPIST);
-      String prefix = switch (role) {
-        case CLIENT -> "C";
-        case THERAPIST -> "T";
-        case SHARED -> "S";
-      };
+      String prefix =
+          switch (role) {
+            case CLIENT -> "C";
+            case THERAPIST -> "T";
+            case SHARED -> "S";
+          };
       tags.put(goal.getIdElement().getIdPart(), prefix + (++counters[role.ordinal()]));
     }
 
@@ -180,7 +187,8 @@ class GoalBoardReader {
   private GoalCard card(Goal goal, Map<String, String> tags, Map<String, String> names) {
     String id = goal.getIdElement().getIdPart();
     List<Translation> translations = new ArrayList<>();
-    for (Extension t : goal.getDescription().getTextElement().getExtensionsByUrl(GoalExtensions.TRANSLATION)) {
+    for (Extension t :
+        goal.getDescription().getTextElement().getExtensionsByUrl(GoalExtensions.TRANSLATION)) {
       Extension lang = t.getExtensionByUrl("lang");
       Extension content = t.getExtensionByUrl("content");
       if (lang != null && content != null && content.getValue() != null) {
@@ -194,7 +202,8 @@ class GoalBoardReader {
       notes.add(
           new Note(
               author == null ? authorText(n) : names.getOrDefault(author, author),
-              author != null && (author.startsWith("Patient/") || author.startsWith("RelatedPerson/")),
+              author != null
+                  && (author.startsWith("Patient/") || author.startsWith("RelatedPerson/")),
               n.getTime() == null ? null : n.getTime().toInstant(),
               n.getText()));
     }
@@ -227,7 +236,8 @@ class GoalBoardReader {
           case "completed", "cancelled", "rejected", "entered-in-error" -> false;
           default -> true;
         },
-        names.getOrDefault(goal.getExpressedBy().getReference(), goal.getExpressedBy().getDisplay()),
+        names.getOrDefault(
+            goal.getExpressedBy().getReference(), goal.getExpressedBy().getDisplay()),
         translations,
         notes,
         clientAcceptance,
@@ -247,14 +257,16 @@ class GoalBoardReader {
     String counterpart = goalId(d.counterpart());
     List<Strategy> strategies = new ArrayList<>();
     for (Divergence.StrategyUse s : d.strategies()) {
-      strategies.add(new Strategy(s.code(), s.date(), names.getOrDefault(s.author(), ""), s.note()));
+      strategies.add(
+          new Strategy(s.code(), s.date(), names.getOrDefault(s.author(), ""), s.note()));
     }
     List<Note> notes = new ArrayList<>();
-    Extension ext = goal.getExtension().stream()
-        .filter(e -> GoalExtensions.DIVERGENCE.equals(e.getUrl()))
-        .skip(seq)
-        .findFirst()
-        .orElse(null);
+    Extension ext =
+        goal.getExtension().stream()
+            .filter(e -> GoalExtensions.DIVERGENCE.equals(e.getUrl()))
+            .skip(seq)
+            .findFirst()
+            .orElse(null);
     if (ext != null) {
       for (Extension n : ext.getExtensionsByUrl("note")) {
         if (n.getValue() instanceof Annotation a) {
@@ -282,7 +294,9 @@ class GoalBoardReader {
         d.isOpen() && card.current(),
         identified,
         identified == null ? 0 : Math.max(0, Duration.between(identified, now).toDays()),
-        d.identifiedBy().map(r -> names.getOrDefault(r.getReference(), r.getDisplay())).orElse(null),
+        d.identifiedBy()
+            .map(r -> names.getOrDefault(r.getReference(), r.getDisplay()))
+            .orElse(null),
         strategies,
         notes,
         status.allowedNext().stream()
@@ -346,7 +360,9 @@ class GoalBoardReader {
     if (goal.hasStatusDate()) {
       return goal.getStatusDate().toInstant();
     }
-    return goal.getMeta().getLastUpdated() == null ? Instant.EPOCH : goal.getMeta().getLastUpdated().toInstant();
+    return goal.getMeta().getLastUpdated() == null
+        ? Instant.EPOCH
+        : goal.getMeta().getLastUpdated().toInstant();
   }
 
   private static String author(Annotation note) {

@@ -59,7 +59,9 @@ class JointReviewController {
     this.caseload = caseload;
   }
 
-  /** The screen a launch lands on: the client's own view, the client in context, or the caseload. */
+  /**
+   * The screen a launch lands on: the client's own view, the client in context, or the caseload.
+   */
   @GetMapping
   String home(HttpServletRequest request, Model model) {
     Viewer viewer = viewers.current(request);
@@ -96,7 +98,10 @@ class JointReviewController {
   /** The action forms of one goal, loaded when the clinician opens them (keeps the page small). */
   @GetMapping("/clients/{patient}/goals/{goal}/actions")
   String goalActions(
-      @PathVariable String patient, @PathVariable String goal, HttpServletRequest request, Model model) {
+      @PathVariable String patient,
+      @PathVariable String goal,
+      HttpServletRequest request,
+      Model model) {
     Viewer viewer = clinician(request, patient);
     GoalBoard board = reader.read(patient, Instant.now());
     GoalCard card = board.goal(goal);
@@ -112,7 +117,10 @@ class JointReviewController {
   /** The forms to work on one divergence. */
   @GetMapping("/clients/{patient}/divergences/{key}/actions")
   String divergenceActions(
-      @PathVariable String patient, @PathVariable String key, HttpServletRequest request, Model model) {
+      @PathVariable String patient,
+      @PathVariable String key,
+      HttpServletRequest request,
+      Model model) {
     Viewer viewer = clinician(request, patient);
     GoalBoard board = reader.read(patient, Instant.now());
     GoalBoard.DivergenceCard card =
@@ -142,7 +150,16 @@ class JointReviewController {
       RedirectAttributes redirect) {
     Viewer viewer = viewers.current(request);
     viewers.requireAccess(viewer, patient);
-    return act(viewer, patient, null, null, text, request, model, redirect, "flash.client-goal-recorded",
+    return act(
+        viewer,
+        patient,
+        null,
+        null,
+        text,
+        request,
+        model,
+        redirect,
+        "flash.client-goal-recorded",
         () -> actions.recordClientGoal(patient, text, language, viewer.actor()));
   }
 
@@ -155,7 +172,16 @@ class JointReviewController {
       Model model,
       RedirectAttributes redirect) {
     Viewer viewer = clinician(request, patient);
-    return act(viewer, patient, null, null, text, request, model, redirect, "flash.therapist-goal-added",
+    return act(
+        viewer,
+        patient,
+        null,
+        null,
+        text,
+        request,
+        model,
+        redirect,
+        "flash.therapist-goal-added",
         () -> actions.addTherapistGoal(patient, text, language, viewer.actor()));
   }
 
@@ -170,7 +196,16 @@ class JointReviewController {
       Model model,
       RedirectAttributes redirect) {
     Viewer viewer = goalOf(request, patient, goal);
-    return act(viewer, patient, goal, version, text, request, model, redirect, "flash.translation-added",
+    return act(
+        viewer,
+        patient,
+        goal,
+        version,
+        text,
+        request,
+        model,
+        redirect,
+        "flash.translation-added",
         () -> actions.addTranslation(goal, required(version), language, text, viewer.actor()));
   }
 
@@ -184,7 +219,15 @@ class JointReviewController {
       Model model,
       RedirectAttributes redirect) {
     Viewer viewer = goalOf(request, patient, goal);
-    return act(viewer, patient, goal, version, text, request, model, redirect,
+    return act(
+        viewer,
+        patient,
+        goal,
+        version,
+        text,
+        request,
+        model,
+        redirect,
         viewer.isClient() ? "flash.question-sent" : "flash.note-added",
         () -> actions.addNote(goal, required(version), text, viewer.actor()));
   }
@@ -201,7 +244,16 @@ class JointReviewController {
       Model model,
       RedirectAttributes redirect) {
     Viewer viewer = goalOf(request, patient, goal);
-    return act(viewer, patient, goal, version, text, request, model, redirect, "flash.goal-reworded",
+    return act(
+        viewer,
+        patient,
+        goal,
+        version,
+        text,
+        request,
+        model,
+        redirect,
+        "flash.goal-reworded",
         () -> actions.reword(goal, required(version), text, language, viewer.actor()));
   }
 
@@ -218,7 +270,16 @@ class JointReviewController {
     if (!viewer.isClient()) {
       throw new Viewers.NotYours();
     }
-    return act(viewer, patient, goal, version, null, request, model, redirect, "flash.goal-let-go",
+    return act(
+        viewer,
+        patient,
+        goal,
+        version,
+        null,
+        request,
+        model,
+        redirect,
+        "flash.goal-let-go",
         () -> actions.letGo(goal, required(version), viewer.actor()));
   }
 
@@ -242,10 +303,21 @@ class JointReviewController {
         GoalAcceptances.DISAGREE.equals(status)
             ? "flash.declined"
             : inSession ? "flash.client-accepted-in-session" : "flash.accepted";
-    return act(viewer, patient, goal, version, null, request, model, redirect, key,
-        () -> inSession
-            ? divergences.accept(goal, status, "Patient/" + patient, required(version), inSession(viewer))
-            : divergences.accept(goal, status, null, required(version), viewer.actor()));
+    return act(
+        viewer,
+        patient,
+        goal,
+        version,
+        null,
+        request,
+        model,
+        redirect,
+        key,
+        () ->
+            inSession
+                ? divergences.accept(
+                    goal, status, "Patient/" + patient, required(version), inSession(viewer))
+                : divergences.accept(goal, status, null, required(version), viewer.actor()));
   }
 
   // --- clinician: links, divergences, shared goals, revisions ------------------------------------
@@ -261,7 +333,16 @@ class JointReviewController {
       RedirectAttributes redirect) {
     Viewer viewer = clinicianGoal(request, patient, goal);
     requireGoalOf(patient, counterpart);
-    return act(viewer, patient, goal, version, null, request, model, redirect, "flash.linked",
+    return act(
+        viewer,
+        patient,
+        goal,
+        version,
+        null,
+        request,
+        model,
+        redirect,
+        "flash.linked",
         () -> divergences.link(goal, counterpart, required(version), viewer.actor()));
   }
 
@@ -282,12 +363,23 @@ class JointReviewController {
     for (String code : dimensions == null ? List.<String>of() : dimensions) {
       DivergenceDimension.fromCode(code).ifPresent(parsed::add);
     }
-    return act(viewer, patient, goal, version, note, request, model, redirect, "flash.divergence-named",
+    return act(
+        viewer,
+        patient,
+        goal,
+        version,
+        note,
+        request,
+        model,
+        redirect,
+        "flash.divergence-named",
         () -> {
           if (parsed.isEmpty()) {
-            throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException("dimension-required");
+            throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+                "dimension-required");
           }
-          return divergences.nameDivergence(goal, counterpart, parsed, note, required(version), viewer.actor());
+          return divergences.nameDivergence(
+              goal, counterpart, parsed, note, required(version), viewer.actor());
         });
   }
 
@@ -303,19 +395,35 @@ class JointReviewController {
       Model model,
       RedirectAttributes redirect) {
     Viewer viewer = clinicianGoal(request, patient, goal);
-    return act(viewer, patient, goal, version, note, request, model, redirect, "flash.strategy-logged",
-        () -> divergences.logStrategy(
-            goal,
-            counterpart,
-            AlignmentStrategy.fromCode(strategy)
-                .orElseThrow(() -> new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException("strategy-required")),
-            null,
-            note,
-            required(version),
-            viewer.actor()));
+    return act(
+        viewer,
+        patient,
+        goal,
+        version,
+        note,
+        request,
+        model,
+        redirect,
+        "flash.strategy-logged",
+        () ->
+            divergences.logStrategy(
+                goal,
+                counterpart,
+                AlignmentStrategy.fromCode(strategy)
+                    .orElseThrow(
+                        () ->
+                            new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+                                "strategy-required")),
+                null,
+                note,
+                required(version),
+                viewer.actor()));
   }
 
-  /** Moves a divergence on; agreeing to differ from "identified" explores first, so the history shows both. */
+  /**
+   * Moves a divergence on; agreeing to differ from "identified" explores first, so the history
+   * shows both.
+   */
   @PostMapping("/clients/{patient}/goals/{goal}/status")
   String moveStatus(
       @PathVariable String patient,
@@ -328,11 +436,19 @@ class JointReviewController {
       Model model,
       RedirectAttributes redirect) {
     Viewer viewer = clinicianGoal(request, patient, goal);
-    DivergenceStatus to =
-        DivergenceStatus.fromCode(status == null ? "" : status).orElse(null);
+    DivergenceStatus to = DivergenceStatus.fromCode(status == null ? "" : status).orElse(null);
     String key =
         to == DivergenceStatus.AGREED_TO_DIFFER ? "flash.agreed-to-differ" : "flash.status-moved";
-    return act(viewer, patient, goal, version, note, request, model, redirect, key,
+    return act(
+        viewer,
+        patient,
+        goal,
+        version,
+        note,
+        request,
+        model,
+        redirect,
+        key,
         () -> {
           if (to == null) {
             throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException("status-required");
@@ -345,8 +461,9 @@ class JointReviewController {
                   .orElse(false);
           Long expected = required(version);
           if (to == DivergenceStatus.AGREED_TO_DIFFER && fromIdentified) {
-            Goal explored = divergences.moveDivergence(
-                goal, counterpart, DivergenceStatus.EXPLORING, null, expected, viewer.actor());
+            Goal explored =
+                divergences.moveDivergence(
+                    goal, counterpart, DivergenceStatus.EXPLORING, null, expected, viewer.actor());
             expected = Long.parseLong(explored.getMeta().getVersionId());
           }
           return divergences.moveDivergence(goal, counterpart, to, note, expected, viewer.actor());
@@ -366,16 +483,28 @@ class JointReviewController {
     Viewer viewer = clinician(request, patient);
     requireGoalOf(patient, clientGoal);
     requireGoalOf(patient, therapistGoal);
-    return act(viewer, patient, null, null, text, request, model, redirect, "flash.shared-proposed",
-        () -> divergences.align(
-            clientGoal,
-            therapistGoal,
-            text,
-            language == null || language.isBlank() ? null : GoalActions.language(language),
-            viewer.actor()));
+    return act(
+        viewer,
+        patient,
+        null,
+        null,
+        text,
+        request,
+        model,
+        redirect,
+        "flash.shared-proposed",
+        () ->
+            divergences.align(
+                clientGoal,
+                therapistGoal,
+                text,
+                language == null || language.isBlank() ? null : GoalActions.language(language),
+                viewer.actor()));
   }
 
-  /** Revises a goal in one's own voice: the old one ends and points to the new (replacement chain). */
+  /**
+   * Revises a goal in one's own voice: the old one ends and points to the new (replacement chain).
+   */
   @PostMapping("/clients/{patient}/goals/{goal}/revision")
   String revise(
       @PathVariable String patient,
@@ -386,7 +515,16 @@ class JointReviewController {
       Model model,
       RedirectAttributes redirect) {
     Viewer viewer = goalOf(request, patient, goal);
-    return act(viewer, patient, goal, version, text, request, model, redirect, "flash.goal-revised",
+    return act(
+        viewer,
+        patient,
+        goal,
+        version,
+        text,
+        request,
+        model,
+        redirect,
+        "flash.goal-revised",
         () -> {
           Goal old = actions.current(goal);
           return divergences.revise(
@@ -407,7 +545,8 @@ class JointReviewController {
     }
     viewers.requireAccess(viewer, patient);
     model.addAttribute("board", reader.read(patient, Instant.now()));
-    return page(model, viewer, viewer.isClinician() ? "review/clinician" : "review/client", patient);
+    return page(
+        model, viewer, viewer.isClinician() ? "review/clinician" : "review/client", patient);
   }
 
   private String page(Model model, Viewer viewer, String view, String patient) {
@@ -514,7 +653,8 @@ class JointReviewController {
     String id = GoalBoardReader.goalId(goal.contains("/") ? goal : "Goal/" + goal);
     boolean ours =
         id != null
-            && reader.goal(id)
+            && reader
+                .goal(id)
                 .map(g -> ("Patient/" + patient).equals(g.getSubject().getReference()))
                 .orElse(false);
     if (!ours) {
@@ -534,6 +674,8 @@ class JointReviewController {
         null,
         "Given by the client in session; recorded by "
             + (name == null ? "" : name + " ")
-            + "(" + viewer.reference() + ")");
+            + "("
+            + viewer.reference()
+            + ")");
   }
 }

@@ -7,11 +7,16 @@ import java.util.Locale;
 final class Languages {
 
   static final List<String> COMMON =
-      List.of("en", "es", "pt-BR", "fr", "de", "it", "pl", "ar", "zh", "vi", "tl", "ru", "uk", "ko", "ht");
+      List.of(
+          "en", "es", "pt-BR", "fr", "de", "it", "pl", "ar", "zh", "vi", "tl", "ru", "uk", "ko",
+          "ht");
 
   private Languages() {}
 
-  /** The name of a language in the reader's language, e.g. "español" → "Spanish" for an English reader. */
+  /**
+   * The name of a language in the reader's language, e.g. "español" → "Spanish" for an English
+   * reader.
+   */
   static String name(String tag, Locale reader) {
     if (tag == null || tag.isBlank()) {
       return "";

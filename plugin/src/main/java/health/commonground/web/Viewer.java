@@ -8,7 +8,8 @@ import health.commonground.smart.SmartSession;
  * Who is looking at a screen, from their launched session: a clinician or a client, the FHIR
  * resource they are ({@code Practitioner/…}, {@code Patient/…}) and the patient in context.
  */
-public record Viewer(SmartSession session, AppRole role, String userType, String userId, String contextPatient) {
+public record Viewer(
+    SmartSession session, AppRole role, String userType, String userId, String contextPatient) {
 
   public boolean isClinician() {
     return role == AppRole.CLINICIAN;

@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Resolves the viewer of a request and decides which clients' goals they may open: a client only
- * their own; a clinician the client the EHR launched them with, and the clients they treat
- * ({@code Patient.generalPractitioner} is them or one of their PractitionerRoles).
+ * their own; a clinician the client the EHR launched them with, and the clients they treat ({@code
+ * Patient.generalPractitioner} is them or one of their PractitionerRoles).
  */
 @Component
 class Viewers {
@@ -64,21 +64,27 @@ class Viewers {
       return patients;
     }
     if ("PractitionerRole".equals(viewer.userType())) {
-      store.referencing("Patient", "general-practitioner", "PractitionerRole", List.of(viewer.userId()))
+      store
+          .referencing(
+              "Patient", "general-practitioner", "PractitionerRole", List.of(viewer.userId()))
           .forEach(p -> patients.add(p.id()));
       return patients;
     }
     if (!"Practitioner".equals(viewer.userType())) {
       return patients;
     }
-    store.referencing("Patient", "general-practitioner", "Practitioner", List.of(viewer.userId()))
+    store
+        .referencing("Patient", "general-practitioner", "Practitioner", List.of(viewer.userId()))
         .forEach(p -> patients.add(p.id()));
     List<String> roles =
-        store.referencing("PractitionerRole", "practitioner", "Practitioner", List.of(viewer.userId()))
+        store
+            .referencing(
+                "PractitionerRole", "practitioner", "Practitioner", List.of(viewer.userId()))
             .stream()
             .map(StoredVersion::id)
             .toList();
-    store.referencing("Patient", "general-practitioner", "PractitionerRole", roles)
+    store
+        .referencing("Patient", "general-practitioner", "PractitionerRole", roles)
         .forEach(p -> patients.add(p.id()));
     return patients;
   }
@@ -94,7 +100,9 @@ class Viewers {
     }
     return LocalReference.parse(parts[parts.length - 2] + "/" + parts[parts.length - 1])
         .filter(
-            r -> List.of("Patient", "Practitioner", "PractitionerRole", "RelatedPerson").contains(r.type()))
+            r ->
+                List.of("Patient", "Practitioner", "PractitionerRole", "RelatedPerson")
+                    .contains(r.type()))
         .orElse(null);
   }
 

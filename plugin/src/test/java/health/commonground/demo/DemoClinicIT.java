@@ -84,7 +84,9 @@ class DemoClinicIT {
       List<Goal> goals = goals("patient=" + patient);
       String name = ((Patient) clientsById.get(patient)).getNameFirstRep().getNameAsSingleString();
       assertThat(goals).as(name + ": client goals").anyMatch(g -> isExpressedBy(g, "Patient"));
-      assertThat(goals).as(name + ": therapist goals").anyMatch(g -> isExpressedBy(g, "Practitioner"));
+      assertThat(goals)
+          .as(name + ": therapist goals")
+          .anyMatch(g -> isExpressedBy(g, "Practitioner"));
       assertThat(goals)
           .as(name + ": a shared goal both accepted")
           .anyMatch(
@@ -118,7 +120,8 @@ class DemoClinicIT {
         String counterpart =
             ((Reference) divergence.getExtensionByUrl("counterpart").getValue()).getReference();
         assertThat(therapistGoals).as("counterpart is a therapist goal").containsKey(counterpart);
-        divergence.getExtensionsByUrl("dimension")
+        divergence
+            .getExtensionsByUrl("dimension")
             .forEach(d -> dimensions.add(((Coding) d.getValue()).getCode()));
         statuses.add(((CodeType) divergence.getExtensionByUrl("status").getValue()).getValue());
         for (Extension strategy : divergence.getExtensionsByUrl("strategy")) {
@@ -131,15 +134,23 @@ class DemoClinicIT {
     }
     assertThat(dimensions)
         .containsExactlyInAnyOrder(
-            "different-perspectives", "client-readiness", "miscommunication", "evolving-goals",
-            "cultural-differences", "other");
+            "different-perspectives",
+            "client-readiness",
+            "miscommunication",
+            "evolving-goals",
+            "cultural-differences",
+            "other");
     assertThat(statuses)
         .containsExactlyInAnyOrder(
             "identified", "exploring", "common-ground", "agreed-to-differ", "superseded");
     assertThat(strategies)
         .containsExactlyInAnyOrder(
-            "open-communication", "collaboration", "reassess-regularly", "educate-and-explore",
-            "flexibility", "empower-the-client");
+            "open-communication",
+            "collaboration",
+            "reassess-regularly",
+            "educate-and-explore",
+            "flexibility",
+            "empower-the-client");
   }
 
   @Test
@@ -147,7 +158,10 @@ class DemoClinicIT {
     Map<String, Resource> all = byId(goals(""));
     Goal old = goalByIdentifier("jordan-manager");
     assertThat(divergences(old))
-        .anyMatch(d -> "superseded".equals(((CodeType) d.getExtensionByUrl("status").getValue()).getValue()));
+        .anyMatch(
+            d ->
+                "superseded"
+                    .equals(((CodeType) d.getExtensionByUrl("status").getValue()).getValue()));
     List<String> replacements = relationshipTargets(old, "replacement");
     assertThat(replacements).hasSize(1);
     Goal revised = (Goal) all.get(replacements.get(0));
@@ -180,8 +194,9 @@ class DemoClinicIT {
   void aParentCanExpressAGoalForATeenageClient() {
     Goal goal = goalByIdentifier("grace-dinner");
     assertThat(goal.getExpressedBy().getReference()).startsWith("RelatedPerson/");
-    assertThat(goal.getMeta().hasProfile(
-            "https://commonground.health/fhir/StructureDefinition/client-goal"))
+    assertThat(
+            goal.getMeta()
+                .hasProfile("https://commonground.health/fhir/StructureDefinition/client-goal"))
         .isTrue();
   }
 
@@ -224,7 +239,11 @@ class DemoClinicIT {
     IGenericClient client = client();
     String separator = query.contains("?") ? "&" : "?";
     Bundle page =
-        client.search().byUrl(query + separator + "_count=100").returnBundle(Bundle.class).execute();
+        client
+            .search()
+            .byUrl(query + separator + "_count=100")
+            .returnBundle(Bundle.class)
+            .execute();
     List<Resource> matches = new ArrayList<>();
     while (true) {
       for (BundleEntryComponent entry : page.getEntry()) {
@@ -241,7 +260,8 @@ class DemoClinicIT {
 
   private IGenericClient client() {
     fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    IGenericClient client = fhirContext.newRestfulGenericClient("http://127.0.0.1:" + port + "/fhir");
+    IGenericClient client =
+        fhirContext.newRestfulGenericClient("http://127.0.0.1:" + port + "/fhir");
     client.registerInterceptor(SandboxTokens.at("http://127.0.0.1:" + port).backendInterceptor());
     return client;
   }
@@ -259,7 +279,8 @@ class DemoClinicIT {
   }
 
   private static boolean isShared(Goal goal) {
-    return goal.getMeta().hasProfile("https://commonground.health/fhir/StructureDefinition/shared-goal");
+    return goal.getMeta()
+        .hasProfile("https://commonground.health/fhir/StructureDefinition/shared-goal");
   }
 
   private static List<String> acceptanceStatuses(Goal goal) {

@@ -88,11 +88,21 @@ public final class AlignmentBenchmark {
 
     IdType big = new IdType("Patient/big");
     IdType okafor = new IdType("Practitioner/okafor");
-    report("$divergences, client with 100 goals (service)", () -> alignment.openDivergences("big", Instant.now()).size());
-    report("$divergences, client with 100 goals (+ Parameters + JSON)", () -> json(operations.divergences(big, null)));
-    report("$alignment, client with 100 goals (+ Parameters + JSON)", () -> json(operations.patientAlignment(big, null)));
-    report("caseload, 500 clients / 20,000 goals (service)", () -> alignment.caseload("okafor", Instant.now()).size());
-    report("caseload, 500 clients / 20,000 goals (+ Parameters + JSON)", () -> json(operations.caseload(okafor, null)));
+    report(
+        "$divergences, client with 100 goals (service)",
+        () -> alignment.openDivergences("big", Instant.now()).size());
+    report(
+        "$divergences, client with 100 goals (+ Parameters + JSON)",
+        () -> json(operations.divergences(big, null)));
+    report(
+        "$alignment, client with 100 goals (+ Parameters + JSON)",
+        () -> json(operations.patientAlignment(big, null)));
+    report(
+        "caseload, 500 clients / 20,000 goals (service)",
+        () -> alignment.caseload("okafor", Instant.now()).size());
+    report(
+        "caseload, 500 clients / 20,000 goals (+ Parameters + JSON)",
+        () -> json(operations.caseload(okafor, null)));
   }
 
   private int json(Parameters parameters) {
@@ -144,15 +154,25 @@ public final class AlignmentBenchmark {
       GoalAcceptances.set(t2, p, GoalAcceptances.DISAGREE);
       GoalAcceptances.set(t3, p, GoalAcceptances.PENDING);
       Divergence d =
-          Divergence.name(c1, "Goal/" + t1.getIdElement().getIdPart(),
-              List.of(DivergenceDimension.CULTURAL_DIFFERENCES, DivergenceDimension.CLIENT_READINESS),
-              now.minus(Duration.ofDays(20 + i)), new Reference(t));
+          Divergence.name(
+              c1,
+              "Goal/" + t1.getIdElement().getIdPart(),
+              List.of(
+                  DivergenceDimension.CULTURAL_DIFFERENCES, DivergenceDimension.CLIENT_READINESS),
+              now.minus(Duration.ofDays(20 + i)),
+              new Reference(t));
       d.setStatus(DivergenceStatus.EXPLORING);
-      d.addStrategy(AlignmentStrategy.OPEN_COMMUNICATION, now.minus(Duration.ofDays(10)), new Reference(t), null);
+      d.addStrategy(
+          AlignmentStrategy.OPEN_COMMUNICATION,
+          now.minus(Duration.ofDays(10)),
+          new Reference(t),
+          null);
       Goal s0 = shared(prefix + "s0", p, t, GoalAcceptances.AGREE);
       Goal s1 = shared(prefix + "s1", p, t, GoalAcceptances.DISAGREE);
-      GoalRelationships.add(s0, GoalRelationships.PREDECESSOR, "Goal/" + c0.getIdElement().getIdPart());
-      GoalRelationships.add(c0, GoalRelationships.SUCCESSOR, "Goal/" + s0.getIdElement().getIdPart());
+      GoalRelationships.add(
+          s0, GoalRelationships.PREDECESSOR, "Goal/" + c0.getIdElement().getIdPart());
+      GoalRelationships.add(
+          c0, GoalRelationships.SUCCESSOR, "Goal/" + s0.getIdElement().getIdPart());
       batch.addAll(List.of(c0, c1, c2, c3, t0, t1, t2, t3, s0, s1));
     }
     for (Goal goal : batch.subList(0, goals)) {
@@ -186,8 +206,10 @@ public final class AlignmentBenchmark {
   }
 
   private static void link(Goal client, Goal therapist) {
-    GoalRelationships.add(client, GoalRelationships.OTHER, "Goal/" + therapist.getIdElement().getIdPart());
-    GoalRelationships.add(therapist, GoalRelationships.OTHER, "Goal/" + client.getIdElement().getIdPart());
+    GoalRelationships.add(
+        client, GoalRelationships.OTHER, "Goal/" + therapist.getIdElement().getIdPart());
+    GoalRelationships.add(
+        therapist, GoalRelationships.OTHER, "Goal/" + client.getIdElement().getIdPart());
   }
 
   private void put(Resource resource, String id) {
@@ -195,7 +217,13 @@ public final class AlignmentBenchmark {
     resource.getMeta().setVersionId("1");
     resource.getMeta().setLastUpdated(java.util.Date.from(now));
     store.write(
-        new StoredVersion(resource.fhirType(), id, 1, now, false, fhir.newJsonParser().encodeResourceToString(resource)),
+        new StoredVersion(
+            resource.fhirType(),
+            id,
+            1,
+            now,
+            false,
+            fhir.newJsonParser().encodeResourceToString(resource)),
         "POST",
         registry.index(resource));
   }

@@ -16,10 +16,25 @@ class DetectionRulesTest {
   private final DivergenceProperties properties = new DivergenceProperties(Duration.ofDays(14), 5);
 
   private static GoalSnapshot goal(
-      String id, String role, String lifecycle, String clientAnswer, String clinicianAnswer,
-      Instant since, GoalSnapshot.Link... links) {
+      String id,
+      String role,
+      String lifecycle,
+      String clientAnswer,
+      String clinicianAnswer,
+      Instant since,
+      GoalSnapshot.Link... links) {
     return new GoalSnapshot(
-        id, "p", role, lifecycle, null, id, since, clientAnswer, clinicianAnswer, since, List.of(links));
+        id,
+        "p",
+        role,
+        lifecycle,
+        null,
+        id,
+        since,
+        clientAnswer,
+        clinicianAnswer,
+        since,
+        List.of(links));
   }
 
   private static GoalSnapshot.Link other(String id) {
@@ -42,7 +57,8 @@ class DetectionRulesTest {
   void therapistGoalDeclinedFires() {
     assertEquals(
         List.of(DetectionRule.Code.THERAPIST_GOAL_DECLINED),
-        detect(rules.therapistGoalNotAccepted(properties),
+        detect(
+            rules.therapistGoalNotAccepted(properties),
             goal("t", "therapist", "active", "disagree", null, NOW.minusSeconds(60))));
   }
 
@@ -51,13 +67,18 @@ class DetectionRulesTest {
     DetectionRule rule = rules.therapistGoalNotAccepted(properties);
     assertEquals(
         List.of(DetectionRule.Code.THERAPIST_GOAL_PENDING),
-        detect(rule, goal("t", "therapist", "active", "pending", null, NOW.minus(Duration.ofDays(15)))));
+        detect(
+            rule,
+            goal("t", "therapist", "active", "pending", null, NOW.minus(Duration.ofDays(15)))));
     assertEquals(
         List.of(DetectionRule.Code.THERAPIST_GOAL_PENDING),
         detect(rule, goal("t", "therapist", "active", null, null, NOW.minus(Duration.ofDays(15)))),
         "no answer at all counts as pending");
     assertEquals(
-        List.of(), detect(rule, goal("t", "therapist", "active", "pending", null, NOW.minus(Duration.ofDays(13)))));
+        List.of(),
+        detect(
+            rule,
+            goal("t", "therapist", "active", "pending", null, NOW.minus(Duration.ofDays(13)))));
   }
 
   @Test
@@ -65,12 +86,17 @@ class DetectionRulesTest {
     DetectionRule rule = rules.therapistGoalNotAccepted(properties);
     Instant old = NOW.minus(Duration.ofDays(30));
     assertEquals(List.of(), detect(rule, goal("t", "therapist", "active", "agree", null, old)));
-    assertEquals(List.of(), detect(rule, goal("t", "therapist", "cancelled", "disagree", null, old)));
+    assertEquals(
+        List.of(), detect(rule, goal("t", "therapist", "cancelled", "disagree", null, old)));
     RecordedDivergence named =
-        new RecordedDivergence("c", 0, "p", "t", "agreed-to-differ", List.of("client-readiness"), old, 0, null);
+        new RecordedDivergence(
+            "c", 0, "p", "t", "agreed-to-differ", List.of("client-readiness"), old, 0, null);
     assertEquals(
         List.of(),
-        detect(rule, List.of(named), goal("t", "therapist", "active", "disagree", null, old),
+        detect(
+            rule,
+            List.of(named),
+            goal("t", "therapist", "active", "disagree", null, old),
             goal("c", "client", "active", null, null, old)));
   }
 
@@ -82,16 +108,22 @@ class DetectionRulesTest {
         detect(rule, goal("c", "client", "active", null, null, NOW)));
     assertEquals(
         List.of(),
-        detect(rule, goal("c", "client", "active", null, null, NOW, other("t")),
+        detect(
+            rule,
+            goal("c", "client", "active", null, null, NOW, other("t")),
             goal("t", "therapist", "active", null, null, NOW)));
     assertEquals(
         List.of(),
-        detect(rule, goal("c", "client", "active", null, null, NOW),
+        detect(
+            rule,
+            goal("c", "client", "active", null, null, NOW),
             goal("t", "therapist", "active", null, null, NOW, other("c"))),
         "a link from the other side counts");
     assertEquals(
         List.of(DetectionRule.Code.CLIENT_GOAL_UNLINKED),
-        detect(rule, goal("c", "client", "active", null, null, NOW, other("t")),
+        detect(
+            rule,
+            goal("c", "client", "active", null, null, NOW, other("t")),
             goal("t", "therapist", "cancelled", null, null, NOW)),
         "a link to an ended goal does not count");
   }
@@ -104,7 +136,16 @@ class DetectionRulesTest {
         detect(rule, goal("t", "therapist", "active", null, null, NOW)));
     assertEquals(
         List.of(),
-        detect(rule, goal("t", "therapist", "active", null, null, NOW, new GoalSnapshot.Link("successor", "s")),
+        detect(
+            rule,
+            goal(
+                "t",
+                "therapist",
+                "active",
+                null,
+                null,
+                NOW,
+                new GoalSnapshot.Link("successor", "s")),
             goal("s", "shared", "proposed", "pending", "pending", NOW)));
   }
 

@@ -43,8 +43,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 
 /**
- * The divergence feature through the FHIR API, on a small clinic built per test: two clinicians,
- * a client of the first, each party acting as themselves (test header, see {@link TestActingUser}).
+ * The divergence feature through the FHIR API, on a small clinic built per test: two clinicians, a
+ * client of the first, each party acting as themselves (test header, see {@link TestActingUser}).
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -72,9 +72,13 @@ class DivergenceIT {
     fhirContext.getRestfulClientFactory().setSocketTimeout(120_000);
     fhir = fhirContext.newRestfulGenericClient("http://127.0.0.1:" + port + "/fhir");
     fhir.registerInterceptor(
-        health.commonground.testing.SandboxTokens.at("http://127.0.0.1:" + port).backendInterceptor());
-    okafor = create(new Practitioner().addName(new org.hl7.fhir.r4.model.HumanName().setFamily("Okafor")));
-    other = create(new Practitioner().addName(new org.hl7.fhir.r4.model.HumanName().setFamily("Berg")));
+        health.commonground.testing.SandboxTokens.at("http://127.0.0.1:" + port)
+            .backendInterceptor());
+    okafor =
+        create(
+            new Practitioner().addName(new org.hl7.fhir.r4.model.HumanName().setFamily("Okafor")));
+    other =
+        create(new Practitioner().addName(new org.hl7.fhir.r4.model.HumanName().setFamily("Berg")));
     Patient sam = new Patient();
     sam.addName().setFamily("Sam");
     sam.addGeneralPractitioner(new Reference(okafor));
@@ -111,8 +115,13 @@ class DivergenceIT {
   }
 
   private String write(String who, Goal goal) {
-    return fhir.create().resource(goal).withAdditionalHeader(TestActingUser.HEADER, who).execute()
-        .getId().toUnqualifiedVersionless().getValue();
+    return fhir.create()
+        .resource(goal)
+        .withAdditionalHeader(TestActingUser.HEADER, who)
+        .execute()
+        .getId()
+        .toUnqualifiedVersionless()
+        .getValue();
   }
 
   private Goal read(String id) {
@@ -120,14 +129,23 @@ class DivergenceIT {
   }
 
   private Goal put(String who, Goal goal) {
-    return (Goal) fhir.update().resource(goal).withAdditionalHeader(TestActingUser.HEADER, who)
-        .execute().getResource();
+    return (Goal)
+        fhir.update()
+            .resource(goal)
+            .withAdditionalHeader(TestActingUser.HEADER, who)
+            .execute()
+            .getResource();
   }
 
   private <T extends IBaseResource> T op(
       String who, String goalId, String name, Parameters in, Class<T> out) {
-    return fhir.operation().onInstance(new IdType(goalId)).named(name).withParameters(in)
-        .returnResourceType(out).withAdditionalHeader(TestActingUser.HEADER, who).execute();
+    return fhir.operation()
+        .onInstance(new IdType(goalId))
+        .named(name)
+        .withParameters(in)
+        .returnResourceType(out)
+        .withAdditionalHeader(TestActingUser.HEADER, who)
+        .execute();
   }
 
   private static Parameters params(Object... nameValue) {
@@ -157,16 +175,29 @@ class DivergenceIT {
   private static String diagnostics(Runnable call) {
     BaseServerResponseException e = assertThrows(BaseServerResponseException.class, call::run);
     OperationOutcome outcome = (OperationOutcome) e.getOperationOutcome();
-    return e.getStatusCode() + " " + (outcome == null ? e.getMessage() : outcome.getIssueFirstRep().getDiagnostics());
+    return e.getStatusCode()
+        + " "
+        + (outcome == null ? e.getMessage() : outcome.getIssueFirstRep().getDiagnostics());
   }
 
   /** A client goal and a therapist goal with a divergence named between them. */
   private String[] divergedPair() {
     String c = write(client, clientGoal("I want to sleep through the night"));
     String t = write(okafor, therapistGoal("Reduce avoidance of social situations"));
-    op(okafor, c, "$name-divergence",
-        params("counterpart", t, "dimension", "different-perspectives", "dimension", "client-readiness",
-            "note", new StringType("Sam wants rest first")), Goal.class);
+    op(
+        okafor,
+        c,
+        "$name-divergence",
+        params(
+            "counterpart",
+            t,
+            "dimension",
+            "different-perspectives",
+            "dimension",
+            "client-readiness",
+            "note",
+            new StringType("Sam wants rest first")),
+        Goal.class);
     return new String[] {c, t};
   }
 
@@ -185,7 +216,9 @@ class DivergenceIT {
       Goal c = read(pair[0]);
       assertEquals("identified", divergenceStatus(c, 0));
       assertEquals(pair[1], Divergence.on(c).get(0).counterpart());
-      assertEquals(List.of("different-perspectives", "client-readiness"), Divergence.on(c).get(0).dimensionCodes());
+      assertEquals(
+          List.of("different-perspectives", "client-readiness"),
+          Divergence.on(c).get(0).dimensionCodes());
       assertThat(GoalRelationships.has(c, "other", pair[1])).isTrue();
       assertThat(GoalRelationships.has(read(pair[1]), "other", pair[0])).isTrue();
     }
@@ -200,35 +233,79 @@ class DivergenceIT {
 
       String[] second = divergedPair();
       op(okafor, second[0], "$move-divergence", params("status", "exploring"), Goal.class);
-      g = op(okafor, second[0], "$move-divergence",
-          params("status", "agreed-to-differ", "note", new StringType("We keep both")), Goal.class);
+      g =
+          op(
+              okafor,
+              second[0],
+              "$move-divergence",
+              params("status", "agreed-to-differ", "note", new StringType("We keep both")),
+              Goal.class);
       assertEquals("agreed-to-differ", divergenceStatus(g, 0));
     }
 
     @Test
     void impossibleMovesAre422NamingTheAllowedOnes() {
       String[] pair = divergedPair();
-      assertThat(diagnostics(() -> op(okafor, pair[0], "$move-divergence",
-              params("status", "common-ground"), Goal.class)))
-          .startsWith("422").contains("Allowed from identified: exploring, superseded");
-      assertThat(diagnostics(() -> op(okafor, pair[0], "$move-divergence",
-              params("status", "agreed-to-differ"), Goal.class)))
+      assertThat(
+              diagnostics(
+                  () ->
+                      op(
+                          okafor,
+                          pair[0],
+                          "$move-divergence",
+                          params("status", "common-ground"),
+                          Goal.class)))
+          .startsWith("422")
+          .contains("Allowed from identified: exploring, superseded");
+      assertThat(
+              diagnostics(
+                  () ->
+                      op(
+                          okafor,
+                          pair[0],
+                          "$move-divergence",
+                          params("status", "agreed-to-differ"),
+                          Goal.class)))
           .startsWith("422");
       op(okafor, pair[0], "$move-divergence", params("status", "exploring"), Goal.class);
       op(okafor, pair[0], "$move-divergence", params("status", "common-ground"), Goal.class);
-      assertThat(diagnostics(() -> op(okafor, pair[0], "$move-divergence",
-              params("status", "exploring"), Goal.class)))
-          .startsWith("422").contains("none");
-      assertThat(status(() -> op(okafor, pair[0], "$move-divergence",
-          params("status", "finished"), Goal.class))).isEqualTo(400);
+      assertThat(
+              diagnostics(
+                  () ->
+                      op(
+                          okafor,
+                          pair[0],
+                          "$move-divergence",
+                          params("status", "exploring"),
+                          Goal.class)))
+          .startsWith("422")
+          .contains("none");
+      assertThat(
+              status(
+                  () ->
+                      op(
+                          okafor,
+                          pair[0],
+                          "$move-divergence",
+                          params("status", "finished"),
+                          Goal.class)))
+          .isEqualTo(400);
     }
 
     @Test
     void supersededOnlyWhenAGoalIsReplaced() {
       String[] pair = divergedPair();
-      assertThat(diagnostics(() -> op(okafor, pair[0], "$move-divergence",
-              params("status", "superseded"), Goal.class)))
-          .startsWith("422").contains("$revise");
+      assertThat(
+              diagnostics(
+                  () ->
+                      op(
+                          okafor,
+                          pair[0],
+                          "$move-divergence",
+                          params("status", "superseded"),
+                          Goal.class)))
+          .startsWith("422")
+          .contains("$revise");
     }
 
     @Test
@@ -236,7 +313,8 @@ class DivergenceIT {
       String[] pair = divergedPair();
       Goal goal = read(pair[0]);
       Divergence.on(goal).get(0).setStatus(DivergenceStatus.AGREED_TO_DIFFER);
-      assertThat(diagnostics(() -> put(client, goal))).startsWith("422")
+      assertThat(diagnostics(() -> put(client, goal)))
+          .startsWith("422")
           .contains("cannot move from identified to agreed-to-differ");
 
       Goal again = read(pair[0]);
@@ -245,27 +323,53 @@ class DivergenceIT {
 
       Goal removed = read(pair[0]);
       removed.getExtension().removeIf(e -> e.getUrl().endsWith("goal-divergence"));
-      assertThat(diagnostics(() -> put(client, removed))).startsWith("422").contains("never removed");
+      assertThat(diagnostics(() -> put(client, removed)))
+          .startsWith("422")
+          .contains("never removed");
     }
 
     @Test
     void strategiesAreALogOnOpenDivergences() {
       String[] pair = divergedPair();
-      Goal g = op(okafor, pair[1], "$log-strategy",
-          params("strategy", "open-communication", "note", new StringType("Asked Sam what rest means")),
-          Goal.class);
-      g = op(client, pair[0], "$log-strategy", params("strategy", "empower-the-client"), Goal.class);
+      Goal g =
+          op(
+              okafor,
+              pair[1],
+              "$log-strategy",
+              params(
+                  "strategy",
+                  "open-communication",
+                  "note",
+                  new StringType("Asked Sam what rest means")),
+              Goal.class);
+      g =
+          op(
+              client,
+              pair[0],
+              "$log-strategy",
+              params("strategy", "empower-the-client"),
+              Goal.class);
       List<Divergence.StrategyUse> uses = Divergence.on(g).get(0).strategies();
-      assertEquals(List.of("open-communication", "empower-the-client"),
+      assertEquals(
+          List.of("open-communication", "empower-the-client"),
           uses.stream().map(Divergence.StrategyUse::code).toList());
       assertEquals(okafor, uses.get(0).author());
       assertEquals(client, uses.get(1).author());
 
       Goal edited = read(pair[0]);
-      Extension strategy = Divergence.on(edited).get(0).extension().getExtensionsByUrl("strategy").get(0);
+      Extension strategy =
+          Divergence.on(edited).get(0).extension().getExtensionsByUrl("strategy").get(0);
       strategy.getExtensionByUrl("code").setValue(AlignmentStrategy.FLEXIBILITY.coding());
       assertThat(diagnostics(() -> put(okafor, edited))).startsWith("422").contains("log");
-      assertThat(status(() -> op(okafor, pair[0], "$log-strategy", params("strategy", "shouting"), Goal.class)))
+      assertThat(
+              status(
+                  () ->
+                      op(
+                          okafor,
+                          pair[0],
+                          "$log-strategy",
+                          params("strategy", "shouting"),
+                          Goal.class)))
           .isEqualTo(400);
     }
   }
@@ -288,7 +392,9 @@ class DivergenceIT {
       String c = write(client, clientGoal("Sleep better"));
       Goal goal = read(c);
       goal.getDescription().setText("Improve sleep hygiene");
-      assertThat(diagnostics(() -> put(okafor, goal))).startsWith("403").contains("only by the client");
+      assertThat(diagnostics(() -> put(okafor, goal)))
+          .startsWith("403")
+          .contains("only by the client");
       Goal language = read(c);
       language.setLanguage("nl");
       assertThat(status(() -> put(okafor, language))).isEqualTo(403);
@@ -300,8 +406,11 @@ class DivergenceIT {
       spanish.setLanguage("es");
       String c = write(okafor, spanish);
       Goal goal = read(c);
-      Extension translation = goal.getDescription().getTextElement()
-          .addExtension().setUrl("http://hl7.org/fhir/StructureDefinition/translation");
+      Extension translation =
+          goal.getDescription()
+              .getTextElement()
+              .addExtension()
+              .setUrl("http://hl7.org/fhir/StructureDefinition/translation");
       translation.addExtension("lang", new CodeType("en"));
       translation.addExtension("content", new StringType("I want to sleep better"));
       Goal written = put(okafor, goal);
@@ -317,7 +426,9 @@ class DivergenceIT {
       assertEquals("Reduce avoidance at work", put(okafor, goal).getDescription().getText());
       Goal byClient = read(t);
       byClient.getDescription().setText("Go to parties");
-      assertThat(diagnostics(() -> put(client, byClient))).startsWith("403").contains("only by a clinician");
+      assertThat(diagnostics(() -> put(client, byClient)))
+          .startsWith("403")
+          .contains("only by a clinician");
       assertThat(status(() -> write(client, therapistGoal("I decide this")))).isEqualTo(403);
     }
 
@@ -329,8 +440,17 @@ class DivergenceIT {
       Goal own = op(okafor, t, "$accept", params("status", "agree"), Goal.class);
       assertEquals("agree", GoalAcceptances.of(own, okafor).orElseThrow().status());
 
-      assertThat(diagnostics(() -> op(client, t, "$accept", params("status", "disagree", "individual", okafor), Goal.class)))
-          .startsWith("403").contains("only their own acceptance");
+      assertThat(
+              diagnostics(
+                  () ->
+                      op(
+                          client,
+                          t,
+                          "$accept",
+                          params("status", "disagree", "individual", okafor),
+                          Goal.class)))
+          .startsWith("403")
+          .contains("only their own acceptance");
       Goal forged = read(t);
       GoalAcceptances.set(forged, client, "disagree");
       assertThat(status(() -> put(okafor, forged))).isEqualTo(403);
@@ -341,7 +461,10 @@ class DivergenceIT {
 
     @Test
     void aClientWritesOnlyTheirOwnGoals() {
-      Goal foreign = clientGoal("Not mine").setSubject(new Reference(otherClient)).setExpressedBy(new Reference(otherClient));
+      Goal foreign =
+          clientGoal("Not mine")
+              .setSubject(new Reference(otherClient))
+              .setExpressedBy(new Reference(otherClient));
       assertThat(status(() -> write(client, foreign))).isEqualTo(403);
       assertThat(write(otherClient, foreign)).startsWith("Goal/");
     }
@@ -349,8 +472,16 @@ class DivergenceIT {
     @Test
     void onlyTheClientRevisesTheirGoal() {
       String c = write(client, clientGoal("Sleep better"));
-      assertThat(status(() -> op(okafor, c, "$revise",
-          params("goal", clientGoal("Sleep hygiene")), Parameters.class))).isEqualTo(403);
+      assertThat(
+              status(
+                  () ->
+                      op(
+                          okafor,
+                          c,
+                          "$revise",
+                          params("goal", clientGoal("Sleep hygiene")),
+                          Parameters.class)))
+          .isEqualTo(403);
     }
   }
 
@@ -360,10 +491,21 @@ class DivergenceIT {
   class SharedGoal {
 
     private Goal align(String who, String[] pair) {
-      Parameters in = params("clientGoal", pair[0], "therapistGoal", pair[1],
-          "description", new StringType("Sleep better so I can face people again"));
-      return fhir.operation().onType(Goal.class).named("$align").withParameters(in)
-          .returnResourceType(Goal.class).withAdditionalHeader(TestActingUser.HEADER, who).execute();
+      Parameters in =
+          params(
+              "clientGoal",
+              pair[0],
+              "therapistGoal",
+              pair[1],
+              "description",
+              new StringType("Sleep better so I can face people again"));
+      return fhir.operation()
+          .onType(Goal.class)
+          .named("$align")
+          .withParameters(in)
+          .returnResourceType(Goal.class)
+          .withAdditionalHeader(TestActingUser.HEADER, who)
+          .execute();
     }
 
     @Test
@@ -372,7 +514,8 @@ class DivergenceIT {
       Goal shared = align(client, pair);
       String sharedId = shared.getIdElement().toUnqualifiedVersionless().getValue();
       assertEquals(Goal.GoalLifecycleStatus.PROPOSED, shared.getLifecycleStatus());
-      assertEquals(List.of("pending", "pending"),
+      assertEquals(
+          List.of("pending", "pending"),
           GoalAcceptances.of(shared).stream().map(GoalAcceptances.Acceptance::status).toList());
       assertEquals(client, shared.getExpressedBy().getReference());
       assertThat(GoalRelationships.has(read(pair[0]), "successor", sharedId)).isTrue();
@@ -386,8 +529,10 @@ class DivergenceIT {
       Goal declined = op(client, sharedId, "$accept", params("status", "disagree"), Goal.class);
       assertEquals(Goal.GoalLifecycleStatus.PROPOSED, declined.getLifecycleStatus());
 
-      assertThat(status(() -> op(other, sharedId, "$accept", params("status", "agree"), Goal.class)))
-          .as("a clinician who is not a party").isEqualTo(403);
+      assertThat(
+              status(() -> op(other, sharedId, "$accept", params("status", "agree"), Goal.class)))
+          .as("a clinician who is not a party")
+          .isEqualTo(403);
     }
 
     @Test
@@ -404,14 +549,16 @@ class DivergenceIT {
       try {
         for (int round = 0; round < 3; round++) {
           String[] pair = divergedPair();
-          String sharedId = align(okafor, pair).getIdElement().toUnqualifiedVersionless().getValue();
+          String sharedId =
+              align(okafor, pair).getIdElement().toUnqualifiedVersionless().getValue();
           CountDownLatch start = new CountDownLatch(1);
           List<Future<Goal>> answers = new ArrayList<>();
           for (String who : List.of(client, okafor)) {
-            Callable<Goal> accept = () -> {
-              start.await();
-              return op(who, sharedId, "$accept", params("status", "agree"), Goal.class);
-            };
+            Callable<Goal> accept =
+                () -> {
+                  start.await();
+                  return op(who, sharedId, "$accept", params("status", "agree"), Goal.class);
+                };
             answers.add(pool.submit(accept));
           }
           start.countDown();
@@ -419,10 +566,12 @@ class DivergenceIT {
             answer.get();
           }
           Goal result = read(sharedId);
-          assertEquals(List.of("agree", "agree"),
+          assertEquals(
+              List.of("agree", "agree"),
               GoalAcceptances.of(result).stream().map(GoalAcceptances.Acceptance::status).toList());
           assertEquals(Goal.GoalLifecycleStatus.ACTIVE, result.getLifecycleStatus());
-          assertEquals("3", result.getMeta().getVersionId(), "created, then one version per acceptance");
+          assertEquals(
+              "3", result.getMeta().getVersionId(), "created, then one version per acceptance");
         }
       } finally {
         pool.shutdownNow();
@@ -435,10 +584,18 @@ class DivergenceIT {
       Goal shared = align(okafor, pair);
       String id = shared.getIdElement().toUnqualifiedVersionless().getValue();
       op(client, id, "$accept", params("status", "agree"), Goal.class);
-      assertThat(status(() -> fhir.operation().onInstance(new IdType(id)).named("$accept")
-          .withParameters(params("status", "agree")).returnResourceType(Goal.class)
-          .withAdditionalHeader(TestActingUser.HEADER, okafor)
-          .withAdditionalHeader("If-Match", "W/\"1\"").execute())).isEqualTo(412);
+      assertThat(
+              status(
+                  () ->
+                      fhir.operation()
+                          .onInstance(new IdType(id))
+                          .named("$accept")
+                          .withParameters(params("status", "agree"))
+                          .returnResourceType(Goal.class)
+                          .withAdditionalHeader(TestActingUser.HEADER, okafor)
+                          .withAdditionalHeader("If-Match", "W/\"1\"")
+                          .execute()))
+          .isEqualTo(412);
     }
   }
 
@@ -450,39 +607,76 @@ class DivergenceIT {
     @Test
     void openDivergencesNeedAnExplicitChoice() {
       String[] pair = divergedPair();
-      assertThat(diagnostics(() -> op(client, pair[0], "$revise",
-              params("goal", clientGoal("Sleep and see friends")), Parameters.class)))
-          .startsWith("422").contains("carry-over");
+      assertThat(
+              diagnostics(
+                  () ->
+                      op(
+                          client,
+                          pair[0],
+                          "$revise",
+                          params("goal", clientGoal("Sleep and see friends")),
+                          Parameters.class)))
+          .startsWith("422")
+          .contains("carry-over");
     }
 
     @Test
     void carryOverContinuesTheDivergenceOnTheNewGoalAndTheChainStaysReadable() {
       String[] pair = divergedPair();
       op(okafor, pair[0], "$move-divergence", params("status", "exploring"), Goal.class);
-      Parameters out = op(client, pair[0], "$revise",
-          params("goal", clientGoal("Sleep and see one friend a week"), "oldLifecycleStatus", "completed",
-              "divergences", "carry-over"), Parameters.class);
+      Parameters out =
+          op(
+              client,
+              pair[0],
+              "$revise",
+              params(
+                  "goal",
+                  clientGoal("Sleep and see one friend a week"),
+                  "oldLifecycleStatus",
+                  "completed",
+                  "divergences",
+                  "carry-over"),
+              Parameters.class);
       Goal old = read(pair[0]);
-      String newId = ((Goal) out.getParameter("new").getResource()).getIdElement().toUnqualifiedVersionless().getValue();
+      String newId =
+          ((Goal) out.getParameter("new").getResource())
+              .getIdElement()
+              .toUnqualifiedVersionless()
+              .getValue();
       assertEquals(Goal.GoalLifecycleStatus.COMPLETED, old.getLifecycleStatus());
       assertThat(GoalRelationships.has(old, "replacement", newId)).isTrue();
       assertEquals("superseded", divergenceStatus(old, 0));
       Goal replacement = read(newId);
       assertEquals("exploring", divergenceStatus(replacement, 0));
       assertEquals(pair[1], Divergence.on(replacement).get(0).counterpart());
-      assertEquals(List.of("different-perspectives", "client-readiness"), Divergence.on(replacement).get(0).dimensionCodes());
-      Bundle chain = fhir.search().forResource(Goal.class).where(new ca.uhn.fhir.rest.gclient.ReferenceClientParam("linked-goal").hasId(newId))
-          .returnBundle(Bundle.class).execute();
-      assertThat(chain.getEntry()).extracting(e -> e.getResource().getIdElement().toUnqualifiedVersionless().getValue())
+      assertEquals(
+          List.of("different-perspectives", "client-readiness"),
+          Divergence.on(replacement).get(0).dimensionCodes());
+      Bundle chain =
+          fhir.search()
+              .forResource(Goal.class)
+              .where(new ca.uhn.fhir.rest.gclient.ReferenceClientParam("linked-goal").hasId(newId))
+              .returnBundle(Bundle.class)
+              .execute();
+      assertThat(chain.getEntry())
+          .extracting(e -> e.getResource().getIdElement().toUnqualifiedVersionless().getValue())
           .contains(pair[0]);
     }
 
     @Test
     void supersedeEndsTheDivergenceAgainstARevisedTherapistGoal() {
       String[] pair = divergedPair();
-      Parameters out = op(okafor, pair[1], "$revise",
-          params("goal", therapistGoal("Reduce avoidance, one step a week"), "divergences", "supersede"),
-          Parameters.class);
+      Parameters out =
+          op(
+              okafor,
+              pair[1],
+              "$revise",
+              params(
+                  "goal",
+                  therapistGoal("Reduce avoidance, one step a week"),
+                  "divergences",
+                  "supersede"),
+              Parameters.class);
       assertEquals(Goal.GoalLifecycleStatus.CANCELLED, read(pair[1]).getLifecycleStatus());
       Goal c = read(pair[0]);
       assertEquals(1, Divergence.on(c).size());
@@ -493,12 +687,26 @@ class DivergenceIT {
     @Test
     void carryOverAgainstARevisedTherapistGoalRetargetsTheDivergence() {
       String[] pair = divergedPair();
-      Parameters out = op(okafor, pair[1], "$revise",
-          params("goal", therapistGoal("Reduce avoidance, one step a week"), "divergences", "carry-over"),
-          Parameters.class);
-      String newId = ((Goal) out.getParameter("new").getResource()).getIdElement().toUnqualifiedVersionless().getValue();
+      Parameters out =
+          op(
+              okafor,
+              pair[1],
+              "$revise",
+              params(
+                  "goal",
+                  therapistGoal("Reduce avoidance, one step a week"),
+                  "divergences",
+                  "carry-over"),
+              Parameters.class);
+      String newId =
+          ((Goal) out.getParameter("new").getResource())
+              .getIdElement()
+              .toUnqualifiedVersionless()
+              .getValue();
       Goal c = read(pair[0]);
-      assertEquals(List.of("superseded", "identified"), Divergence.on(c).stream().map(Divergence::statusCode).toList());
+      assertEquals(
+          List.of("superseded", "identified"),
+          Divergence.on(c).stream().map(Divergence::statusCode).toList());
       assertEquals(newId, Divergence.on(c).get(1).counterpart());
     }
   }
@@ -511,10 +719,17 @@ class DivergenceIT {
     Provenance recorded = provenanceOf(c, 1);
     assertEquals(okafor, recorded.getAgentFirstRep().getWho().getReference());
     assertEquals(client, recorded.getAgentFirstRep().getOnBehalfOf().getReference());
-    assertThat(recorded.getActivity().getCoding()).extracting(Coding::getCode).contains("record-goal");
+    assertThat(recorded.getActivity().getCoding())
+        .extracting(Coding::getCode)
+        .contains("record-goal");
 
     String t = write(okafor, therapistGoal("Reduce avoidance"));
-    op(okafor, c, "$name-divergence", params("counterpart", t, "dimension", "miscommunication"), Goal.class);
+    op(
+        okafor,
+        c,
+        "$name-divergence",
+        params("counterpart", t, "dimension", "miscommunication"),
+        Goal.class);
     op(client, c, "$log-strategy", params("strategy", "open-communication"), Goal.class);
     op(client, c, "$move-divergence", params("status", "exploring"), Goal.class);
 
@@ -522,31 +737,52 @@ class DivergenceIT {
     List<String> statuses = new ArrayList<>();
     for (Bundle.BundleEntryComponent entry : history.getEntry()) {
       List<Divergence> d = Divergence.on((Goal) entry.getResource());
-      statuses.add(0, d.isEmpty() ? "-" : d.get(0).statusCode() + "/" + d.get(0).strategies().size());
+      statuses.add(
+          0, d.isEmpty() ? "-" : d.get(0).statusCode() + "/" + d.get(0).strategies().size());
     }
     assertEquals(List.of("-", "identified/0", "identified/1", "exploring/1"), statuses);
-    assertThat(provenanceOf(c, 2).getActivity().getCoding()).extracting(Coding::getCode).contains("name-divergence");
+    assertThat(provenanceOf(c, 2).getActivity().getCoding())
+        .extracting(Coding::getCode)
+        .contains("name-divergence");
     Provenance strategy = provenanceOf(c, 3);
-    assertThat(strategy.getActivity().getCoding()).extracting(Coding::getCode).contains("log-strategy");
+    assertThat(strategy.getActivity().getCoding())
+        .extracting(Coding::getCode)
+        .contains("log-strategy");
     assertEquals(client, strategy.getAgentFirstRep().getWho().getReference());
     assertThat(strategy.getAgentFirstRep().hasOnBehalfOf()).isFalse();
     assertThat(provenanceOf(c, 4).getActivity().getText()).contains("identified → exploring");
   }
 
   private Provenance provenanceOf(String goal, int version) {
-    Bundle found = fhir.search().forResource(Provenance.class)
-        .where(Provenance.TARGET.hasId(goal + "/_history/" + version)).returnBundle(Bundle.class).execute();
+    Bundle found =
+        fhir.search()
+            .forResource(Provenance.class)
+            .where(Provenance.TARGET.hasId(goal + "/_history/" + version))
+            .returnBundle(Bundle.class)
+            .execute();
     if (found.getEntry().isEmpty()) {
-      found = fhir.search().forResource(Provenance.class).where(Provenance.TARGET.hasId(goal))
-          .returnBundle(Bundle.class).count(100).execute();
+      found =
+          fhir.search()
+              .forResource(Provenance.class)
+              .where(Provenance.TARGET.hasId(goal))
+              .returnBundle(Bundle.class)
+              .count(100)
+              .execute();
       for (Bundle.BundleEntryComponent e : found.getEntry()) {
         Provenance p = (Provenance) e.getResource();
         if (p.getTargetFirstRep().getReference().endsWith("/_history/" + version)) {
           return p;
         }
       }
-      throw new AssertionError("no Provenance for " + goal + " version " + version + " among "
-          + found.getEntry().stream().map(e -> ((Provenance) e.getResource()).getTargetFirstRep().getReference()).toList());
+      throw new AssertionError(
+          "no Provenance for "
+              + goal
+              + " version "
+              + version
+              + " among "
+              + found.getEntry().stream()
+                  .map(e -> ((Provenance) e.getResource()).getTargetFirstRep().getReference())
+                  .toList());
     }
     return (Provenance) found.getEntryFirstRep().getResource();
   }
@@ -558,62 +794,126 @@ class DivergenceIT {
     String declined = write(okafor, therapistGoal("Keep a thought record"));
     op(client, declined, "$accept", params("status", "disagree"), Goal.class);
 
-    Parameters out = fhir.operation().onInstance(new IdType(client)).named("$divergences")
-        .withNoParameters(Parameters.class).useHttpGet().execute();
+    Parameters out =
+        fhir.operation()
+            .onInstance(new IdType(client))
+            .named("$divergences")
+            .withNoParameters(Parameters.class)
+            .useHttpGet()
+            .execute();
     List<String> found = new ArrayList<>();
     for (ParametersParameterComponent d : out.getParameter()) {
       if (d.getName().equals("divergence")) {
         String goal = ((Reference) part(d, "goal")).getReference();
         String kind = ((CodeType) part(d, "kind")).getCode();
-        String cite = kind.equals("recorded") ? ((CodeType) part(d, "status")).getCode()
-            : ((Coding) part(d, "rule")).getCode();
+        String cite =
+            kind.equals("recorded")
+                ? ((CodeType) part(d, "status")).getCode()
+                : ((Coding) part(d, "rule")).getCode();
         found.add(goal + " " + kind + " " + cite);
       }
     }
-    assertThat(found).containsExactlyInAnyOrder(
-        pair[0] + " recorded identified",
-        lonely + " detected client-goal-unlinked",
-        declined + " detected therapist-goal-declined",
-        declined + " detected therapist-goal-unlinked");
+    assertThat(found)
+        .containsExactlyInAnyOrder(
+            pair[0] + " recorded identified",
+            lonely + " detected client-goal-unlinked",
+            declined + " detected therapist-goal-declined",
+            declined + " detected therapist-goal-unlinked");
   }
 
   @Test
   void alignmentSummarisesOneClientAndTheCaseload() {
     String[] pair = divergedPair();
     write(client, clientGoal("Walk the dog every day"));
-    Parameters summary = fhir.operation().onInstance(new IdType(client)).named("$alignment")
-        .withNoParameters(Parameters.class).useHttpGet().execute();
-    assertEquals(2, ((org.hl7.fhir.r4.model.IntegerType) summary.getParameter("openDivergences").getValue()).getValue());
-    assertEquals(2, ((org.hl7.fhir.r4.model.IntegerType) summary.getParameter("separateClientGoals").getValue()).getValue());
+    Parameters summary =
+        fhir.operation()
+            .onInstance(new IdType(client))
+            .named("$alignment")
+            .withNoParameters(Parameters.class)
+            .useHttpGet()
+            .execute();
+    assertEquals(
+        2,
+        ((org.hl7.fhir.r4.model.IntegerType) summary.getParameter("openDivergences").getValue())
+            .getValue());
+    assertEquals(
+        2,
+        ((org.hl7.fhir.r4.model.IntegerType) summary.getParameter("separateClientGoals").getValue())
+            .getValue());
     List<ParametersParameterComponent> toDiscuss =
         summary.getParameter().stream().filter(p -> p.getName().equals("toDiscuss")).toList();
-    assertEquals(pair[0], ((Reference) part(toDiscuss.get(0), "goal")).getReference(),
+    assertEquals(
+        pair[0],
+        ((Reference) part(toDiscuss.get(0), "goal")).getReference(),
         "the divergence along two dimensions comes first");
-    assertThat(summary.getParameter().stream().filter(p -> p.getName().equals("byDimension")).count()).isEqualTo(2);
+    assertThat(
+            summary.getParameter().stream().filter(p -> p.getName().equals("byDimension")).count())
+        .isEqualTo(2);
 
-    Parameters caseload = fhir.operation().onInstance(new IdType(okafor)).named("$alignment")
-        .withNoParameters(Parameters.class).useHttpGet().execute();
-    assertEquals(2, ((org.hl7.fhir.r4.model.IntegerType) caseload.getParameter("clients").getValue()).getValue());
-    assertEquals(2, ((org.hl7.fhir.r4.model.IntegerType) caseload.getParameter("openDivergences").getValue()).getValue());
-    Parameters none = fhir.operation().onInstance(new IdType(other)).named("$alignment")
-        .withNoParameters(Parameters.class).useHttpGet().execute();
-    assertEquals(0, ((org.hl7.fhir.r4.model.IntegerType) none.getParameter("clients").getValue()).getValue());
-    assertThat(status(() -> fhir.operation().onInstance(new IdType("Patient/nobody")).named("$alignment")
-        .withNoParameters(Parameters.class).useHttpGet().execute())).isEqualTo(404);
+    Parameters caseload =
+        fhir.operation()
+            .onInstance(new IdType(okafor))
+            .named("$alignment")
+            .withNoParameters(Parameters.class)
+            .useHttpGet()
+            .execute();
+    assertEquals(
+        2,
+        ((org.hl7.fhir.r4.model.IntegerType) caseload.getParameter("clients").getValue())
+            .getValue());
+    assertEquals(
+        2,
+        ((org.hl7.fhir.r4.model.IntegerType) caseload.getParameter("openDivergences").getValue())
+            .getValue());
+    Parameters none =
+        fhir.operation()
+            .onInstance(new IdType(other))
+            .named("$alignment")
+            .withNoParameters(Parameters.class)
+            .useHttpGet()
+            .execute();
+    assertEquals(
+        0,
+        ((org.hl7.fhir.r4.model.IntegerType) none.getParameter("clients").getValue()).getValue());
+    assertThat(
+            status(
+                () ->
+                    fhir.operation()
+                        .onInstance(new IdType("Patient/nobody"))
+                        .named("$alignment")
+                        .withNoParameters(Parameters.class)
+                        .useHttpGet()
+                        .execute()))
+        .isEqualTo(404);
   }
 
   private static org.hl7.fhir.r4.model.Type part(ParametersParameterComponent p, String name) {
-    return p.getPart().stream().filter(x -> x.getName().equals(name)).findFirst().orElseThrow().getValue();
+    return p.getPart().stream()
+        .filter(x -> x.getName().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .getValue();
   }
 
   @Test
   void theCapabilityStatementDeclaresTheOperations() {
     CapabilityStatement cs = fhir.capabilities().ofType(CapabilityStatement.class).execute();
     List<String> names = new ArrayList<>();
-    cs.getRestFirstRep().getResource().forEach(r -> r.getOperation().forEach(o -> names.add(r.getType() + "/" + o.getName() + " " + o.getDefinition())));
-    cs.getRestFirstRep().getOperation().forEach(o -> names.add("/" + o.getName() + " " + o.getDefinition()));
-    assertThat(names).anyMatch(n -> n.startsWith("Goal/align ") && n.endsWith("/OperationDefinition/goal-align"));
-    for (String op : List.of("link", "name-divergence", "log-strategy", "move-divergence", "accept", "revise")) {
+    cs.getRestFirstRep()
+        .getResource()
+        .forEach(
+            r ->
+                r.getOperation()
+                    .forEach(
+                        o -> names.add(r.getType() + "/" + o.getName() + " " + o.getDefinition())));
+    cs.getRestFirstRep()
+        .getOperation()
+        .forEach(o -> names.add("/" + o.getName() + " " + o.getDefinition()));
+    assertThat(names)
+        .anyMatch(
+            n -> n.startsWith("Goal/align ") && n.endsWith("/OperationDefinition/goal-align"));
+    for (String op :
+        List.of("link", "name-divergence", "log-strategy", "move-divergence", "accept", "revise")) {
       assertThat(names).anyMatch(n -> n.startsWith("Goal/" + op + " "));
     }
     assertThat(names).anyMatch(n -> n.startsWith("Patient/divergences "));

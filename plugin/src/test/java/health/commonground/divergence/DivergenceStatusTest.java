@@ -43,7 +43,9 @@ class DivergenceStatusTest {
     assertEquals(
         EnumSet.of(IDENTIFIED, EXPLORING),
         EnumSet.copyOf(
-            java.util.Arrays.stream(DivergenceStatus.values()).filter(DivergenceStatus::isOpen).toList()));
+            java.util.Arrays.stream(DivergenceStatus.values())
+                .filter(DivergenceStatus::isOpen)
+                .toList()));
   }
 
   @Test

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Bad input of every kind gets a 4xx with an OperationOutcome, never a 5xx, and leaves the store
- * as it was. The cases are the files in {@code fixtures/bad-input/} plus requests built here.
+ * Bad input of every kind gets a 4xx with an OperationOutcome, never a 5xx, and leaves the store as
+ * it was. The cases are the files in {@code fixtures/bad-input/} plus requests built here.
  */
 interface BadInputScenarios extends FhirApiSupport {
 
@@ -62,10 +62,13 @@ interface BadInputScenarios extends FhirApiSupport {
                           .as("%s answered %s", c.name(), response.body())
                           .isBetween(400, 499);
                       if (c.expectedStatus() != null) {
-                        assertThat(response.status()).as(response.body()).isEqualTo(c.expectedStatus());
+                        assertThat(response.status())
+                            .as(response.body())
+                            .isEqualTo(c.expectedStatus());
                       }
                       assertOperationOutcome(response);
-                      assertThat(response.body()).doesNotContain("at health.commonground", "Exception:");
+                      assertThat(response.body())
+                          .doesNotContain("at health.commonground", "Exception:");
                       assertThat(storeSize()).as("store unchanged by %s", c.name()).isEqualTo(size);
                     }));
   }
@@ -91,8 +94,7 @@ interface BadInputScenarios extends FhirApiSupport {
                         : name.endsWith(".txt") ? "text/plain" : "application/fhir+json";
                 String body = FhirApiSupport.fixture("bad-input/" + name, values);
                 String path = type.equals("Bundle") ? "" : type;
-                return new BadCase(
-                    "file " + name, () -> post(path, contentType, body), null);
+                return new BadCase("file " + name, () -> post(path, contentType, body), null);
               })
           .toList();
     } catch (IOException e) {
@@ -110,16 +112,25 @@ interface BadInputScenarios extends FhirApiSupport {
     Goal huge = clientGoal(new org.hl7.fhir.r4.model.IdType(values.get("patient")));
     huge.getDescription().setText("a".repeat(5_000_001));
     String hugeBody = json(huge);
-    cases.add(new BadCase("body over the size limit", () -> post("Goal", "application/fhir+json", hugeBody), 413));
+    cases.add(
+        new BadCase(
+            "body over the size limit",
+            () -> post("Goal", "application/fhir+json", hugeBody),
+            413));
 
     // Ids in URLs.
     cases.add(new BadCase("id with a dollar sign", () -> get("Goal/abc%24def"), 400));
     cases.add(new BadCase("id of 65 characters", () -> get("Goal/" + "a".repeat(65)), 400));
     cases.add(new BadCase("id with an injection", () -> get("Goal/" + injection), 400));
-    cases.add(new BadCase("vread of a non-numeric version", () -> get("Goal/" + id + "/_history/abc"), 400));
-    cases.add(new BadCase("history of an injection id", () -> get("Goal/" + injection + "/_history"), 400));
+    cases.add(
+        new BadCase(
+            "vread of a non-numeric version", () -> get("Goal/" + id + "/_history/abc"), 400));
+    cases.add(
+        new BadCase(
+            "history of an injection id", () -> get("Goal/" + injection + "/_history"), 400));
     cases.add(new BadCase("update with an invalid id", () -> put("Goal/bad!id", validGoal)));
-    cases.add(new BadCase("update with an injection id", () -> put("Goal/" + injection, validGoal), 400));
+    cases.add(
+        new BadCase("update with an injection id", () -> put("Goal/" + injection, validGoal), 400));
     cases.add(
         new BadCase(
             "update whose body id differs from the URL",
@@ -134,7 +145,9 @@ interface BadInputScenarios extends FhirApiSupport {
             "update with a malformed If-Match",
             () -> put("Goal/" + id, json(goal), "If-Match", "W/\"one\"")));
     cases.add(new BadCase("unknown resource type", () -> get("Banana/1")));
-    cases.add(new BadCase("POST to an instance", () -> post("Goal/" + id, "application/fhir+json", validGoal)));
+    cases.add(
+        new BadCase(
+            "POST to an instance", () -> post("Goal/" + id, "application/fhir+json", validGoal)));
 
     // Injection-like strings in search parameters that must be refused.
     cases.add(new BadCase("injection as a reference", () -> get("Goal?patient=" + injection), 400));
@@ -142,15 +155,24 @@ interface BadInputScenarios extends FhirApiSupport {
     cases.add(new BadCase("injection as a sort", () -> get("Goal?_sort=" + injection), 400));
     cases.add(new BadCase("injection as a count", () -> get("Goal?_count=" + injection), 400));
     cases.add(new BadCase("injection as an offset", () -> get("Goal?_offset=" + injection), 400));
-    cases.add(new BadCase("injection as a parameter name", () -> get("Goal?" + injection + "=x"), 400));
+    cases.add(
+        new BadCase("injection as a parameter name", () -> get("Goal?" + injection + "=x"), 400));
     cases.add(new BadCase("injection as an include", () -> get("Goal?_include=" + injection), 400));
-    cases.add(new BadCase("injection as a revinclude", () -> get("Goal?_revinclude=" + injection), 400));
-    cases.add(new BadCase("injection as _since", () -> get("Goal/_history?_since=" + injection), 400));
+    cases.add(
+        new BadCase("injection as a revinclude", () -> get("Goal?_revinclude=" + injection), 400));
+    cases.add(
+        new BadCase("injection as _since", () -> get("Goal/_history?_since=" + injection), 400));
     cases.add(new BadCase("negative _count", () -> get("Goal?_count=-1"), 400));
     cases.add(
         new BadCase(
             "injection in conditional create criteria",
-            () -> post("Goal", "application/fhir+json", validGoal, "If-None-Exist", "patient=" + injection),
+            () ->
+                post(
+                    "Goal",
+                    "application/fhir+json",
+                    validGoal,
+                    "If-None-Exist",
+                    "patient=" + injection),
             400));
 
     // A valid goal sent as something that is not FHIR.
@@ -163,8 +185,7 @@ interface BadInputScenarios extends FhirApiSupport {
             "multipart/form-data; boundary=xyz",
             "application/json-patch+json")) {
       cases.add(
-          new BadCase(
-              "valid goal as " + contentType, () -> post("Goal", contentType, validGoal)));
+          new BadCase("valid goal as " + contentType, () -> post("Goal", contentType, validGoal)));
     }
     cases.add(
         new BadCase(

@@ -87,7 +87,8 @@ interface ConditionalWriteScenarios extends FhirApiSupport {
     String id = goal.getIdElement().getIdPart();
     String body = json(goal);
 
-    List<Integer> statuses = inParallel(10, () -> put("Goal/" + id, body, "If-Match", "W/\"1\"").status());
+    List<Integer> statuses =
+        inParallel(10, () -> put("Goal/" + id, body, "If-Match", "W/\"1\"").status());
 
     assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
     assertThat(statuses).filteredOn(s -> s == 412).hasSize(9);
@@ -105,12 +106,17 @@ interface ConditionalWriteScenarios extends FhirApiSupport {
 
     List<Integer> statuses =
         inParallel(
-            10, () -> post("Goal", "application/fhir+json", body, "If-None-Exist", criteria).status());
+            10,
+            () -> post("Goal", "application/fhir+json", body, "If-None-Exist", criteria).status());
 
     assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
     assertThat(statuses).filteredOn(s -> s == 200).hasSize(9);
     Bundle found =
-        client().search().byUrl("Goal?" + criteria + "&_total=accurate").returnBundle(Bundle.class).execute();
+        client()
+            .search()
+            .byUrl("Goal?" + criteria + "&_total=accurate")
+            .returnBundle(Bundle.class)
+            .execute();
     assertThat(found.getTotal()).isEqualTo(1);
   }
 

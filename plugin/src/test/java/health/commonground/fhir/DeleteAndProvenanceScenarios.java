@@ -39,14 +39,22 @@ interface DeleteAndProvenanceScenarios extends FhirApiSupport {
     assertThat(read.getLifecycleStatus()).isEqualTo(Goal.GoalLifecycleStatus.ENTEREDINERROR);
     assertThat(read.getMeta().getVersionId()).isEqualTo("2");
     assertThat(read.getDescription().getText()).isEqualTo(goal.getDescription().getText());
-    Bundle history = client().history().onInstance("Goal/" + id).returnBundle(Bundle.class).execute();
+    Bundle history =
+        client().history().onInstance("Goal/" + id).returnBundle(Bundle.class).execute();
     assertThat(history.getTotal()).isEqualTo(2);
-    assertThat(client().read().resource(Goal.class).withIdAndVersion(id, "1").execute().getLifecycleStatus())
+    assertThat(
+            client()
+                .read()
+                .resource(Goal.class)
+                .withIdAndVersion(id, "1")
+                .execute()
+                .getLifecycleStatus())
         .isEqualTo(Goal.GoalLifecycleStatus.ACTIVE);
     assertThat(provenanceOf("Goal/" + id))
         .anySatisfy(
             p -> {
-              assertThat(p.getTargetFirstRep().getReference()).isEqualTo("Goal/" + id + "/_history/2");
+              assertThat(p.getTargetFirstRep().getReference())
+                  .isEqualTo("Goal/" + id + "/_history/2");
               assertThat(p.getActivity().getCodingFirstRep().getCode()).isEqualTo("DELETE");
             });
   }
@@ -60,7 +68,12 @@ interface DeleteAndProvenanceScenarios extends FhirApiSupport {
     assertThat(response.status()).isEqualTo(405);
     assertOperationOutcome(response);
     assertThat(storeSize()).isEqualTo(size);
-    assertThat(client().read().resource(Patient.class).withId(patient.getIdElement().getIdPart()).execute())
+    assertThat(
+            client()
+                .read()
+                .resource(Patient.class)
+                .withId(patient.getIdElement().getIdPart())
+                .execute())
         .isNotNull();
   }
 
@@ -83,12 +96,12 @@ interface DeleteAndProvenanceScenarios extends FhirApiSupport {
           .isEqualTo(version.equals("1") ? "CREATE" : "UPDATE");
       assertThat(provenance.getRecorded()).isAfter(before);
       assertThat(provenance.getAgent()).hasSize(1);
-      assertThat(provenance.getAgentFirstRep().getWho().hasReference()
-              || provenance.getAgentFirstRep().getWho().hasDisplay())
+      assertThat(
+              provenance.getAgentFirstRep().getWho().hasReference()
+                  || provenance.getAgentFirstRep().getWho().hasDisplay())
           .isTrue();
       // recorded is the moment the version was written
-      Goal version1 =
-          client().read().resource(Goal.class).withIdAndVersion(id, version).execute();
+      Goal version1 = client().read().resource(Goal.class).withIdAndVersion(id, version).execute();
       assertThat(provenance.getRecorded()).isEqualTo(version1.getMeta().getLastUpdated());
     }
     assertThat(provenanceOf(FhirApiSupport.relative(patient.getIdElement())))

@@ -113,19 +113,24 @@ interface FhirApiSupport {
   default <T extends IBaseResource> T parse(Class<T> type, Response response) {
     String contentType = response.header("Content-Type");
     boolean xml = contentType != null && contentType.contains("xml");
-    return (xml ? fhir().newXmlParser() : fhir().newJsonParser()).parseResource(type, response.body());
+    return (xml ? fhir().newXmlParser() : fhir().newJsonParser())
+        .parseResource(type, response.body());
   }
 
   /** The response is a FHIR error a user can act on: an OperationOutcome with an error issue. */
   default OperationOutcome assertOperationOutcome(Response response) {
-    assertThat(response.header("Content-Type")).as("content type of %s", response.body()).contains("fhir");
+    assertThat(response.header("Content-Type"))
+        .as("content type of %s", response.body())
+        .contains("fhir");
     OperationOutcome outcome = parse(OperationOutcome.class, response);
     assertThat(outcome.getIssue())
         .as("issues of %s", response.body())
         .anySatisfy(
             issue ->
                 assertThat(issue.getSeverity())
-                    .isIn(OperationOutcome.IssueSeverity.ERROR, OperationOutcome.IssueSeverity.FATAL));
+                    .isIn(
+                        OperationOutcome.IssueSeverity.ERROR,
+                        OperationOutcome.IssueSeverity.FATAL));
     return outcome;
   }
 
@@ -144,7 +149,8 @@ interface FhirApiSupport {
     return text.toString();
   }
 
-  // ---- store size --------------------------------------------------------------------------------
+  // ---- store size
+  // --------------------------------------------------------------------------------
 
   /** Number of versions of every stored type: any write, of any kind, changes it. */
   default long storeSize() {
@@ -157,7 +163,8 @@ interface FhirApiSupport {
     return total;
   }
 
-  // ---- fixtures and builders ---------------------------------------------------------------------
+  // ---- fixtures and builders
+  // ---------------------------------------------------------------------
 
   static String fixture(String name) {
     try (InputStream in = FhirApiSupport.class.getResourceAsStream("/fixtures/" + name)) {
@@ -203,7 +210,10 @@ interface FhirApiSupport {
 
   default Practitioner newPractitioner() {
     return create(
-        fixture(Practitioner.class, "practitioner.json", Map.of("staffId", "PSY-" + UUID.randomUUID())));
+        fixture(
+            Practitioner.class,
+            "practitioner.json",
+            Map.of("staffId", "PSY-" + UUID.randomUUID())));
   }
 
   default Goal clientGoal(IIdType patient) {
@@ -217,7 +227,8 @@ interface FhirApiSupport {
         Map.of("patient", relative(patient), "practitioner", relative(practitioner)));
   }
 
-  default Goal sharedGoal(IIdType patient, IIdType practitioner, IIdType clientGoal, IIdType therapistGoal) {
+  default Goal sharedGoal(
+      IIdType patient, IIdType practitioner, IIdType clientGoal, IIdType therapistGoal) {
     return fixture(
         Goal.class,
         "shared-goal.json",

@@ -21,7 +21,11 @@ interface GoalSearchScenarios extends FhirApiSupport {
 
   /** One client's picture: their goal, their therapist's goal and the shared goal from both. */
   record Picture(
-      Patient patient, Practitioner therapist, Goal clientGoal, Goal therapistGoal, Goal sharedGoal) {
+      Patient patient,
+      Practitioner therapist,
+      Goal clientGoal,
+      Goal therapistGoal,
+      Goal sharedGoal) {
     String patientRef() {
       return FhirApiSupport.relative(patient.getIdElement());
     }
@@ -73,8 +77,10 @@ interface GoalSearchScenarios extends FhirApiSupport {
 
     assertThat(matchIds("Goal?patient=" + p.patientRef())).containsExactlyInAnyOrderElementsOf(all);
     assertThat(matchIds("Goal?subject=" + p.patientRef())).containsExactlyInAnyOrderElementsOf(all);
-    assertThat(matchIds("Goal?patient=" + id(p.patient()))).containsExactlyInAnyOrderElementsOf(all);
-    assertThat(matchIds("Goal?patient:Patient=" + id(p.patient()))).containsExactlyInAnyOrderElementsOf(all);
+    assertThat(matchIds("Goal?patient=" + id(p.patient())))
+        .containsExactlyInAnyOrderElementsOf(all);
+    assertThat(matchIds("Goal?patient:Patient=" + id(p.patient())))
+        .containsExactlyInAnyOrderElementsOf(all);
     assertThat(matchIds("Goal?patient=Patient/" + UUID.randomUUID())).isEmpty();
   }
 
@@ -94,7 +100,8 @@ interface GoalSearchScenarios extends FhirApiSupport {
         .containsExactly(id(p.therapistGoal()));
     assertThat(
             matchIds(
-                "Goal?" + mine
+                "Goal?"
+                    + mine
                     + "&achievement-status=http://terminology.hl7.org/CodeSystem/goal-achievement|in-progress"))
         .containsExactlyInAnyOrder(id(p.clientGoal()), id(p.therapistGoal()));
     assertThat(matchIds("Goal?" + mine + "&category=behavioral"))
@@ -104,7 +111,8 @@ interface GoalSearchScenarios extends FhirApiSupport {
         .containsExactly(id(p.clientGoal()));
     assertThat(matchIds("Goal?identifier=" + identifier)).containsExactly(id(p.clientGoal()));
     assertThat(matchIds("Goal?identifier=urn:other|" + identifier)).isEmpty();
-    assertThat(matchIds("Goal?expressed-by=" + FhirApiSupport.relative(p.therapist().getIdElement())))
+    assertThat(
+            matchIds("Goal?expressed-by=" + FhirApiSupport.relative(p.therapist().getIdElement())))
         .containsExactly(id(p.therapistGoal()));
     assertThat(matchIds("Goal?" + mine + "&expressed-by=" + p.patientRef()))
         .containsExactlyInAnyOrder(id(p.clientGoal()), id(p.sharedGoal()));
@@ -146,7 +154,8 @@ interface GoalSearchScenarios extends FhirApiSupport {
       created.add(id(create(clientGoal(patient.getIdElement()))));
     }
 
-    Bundle page = search("Goal?patient=" + FhirApiSupport.relative(patient.getIdElement()) + "&_count=2");
+    Bundle page =
+        search("Goal?patient=" + FhirApiSupport.relative(patient.getIdElement()) + "&_count=2");
     assertThat(page.getTotal()).isEqualTo(5);
     List<List<String>> pages = new ArrayList<>();
     pages.add(matchIds(page));

@@ -19,7 +19,8 @@ interface ReadWriteScenarios extends FhirApiSupport {
   @Test
   default void createThenReadReturnsTheGoalWithServerIdVersionAndProfile() {
     Patient patient = newPatient();
-    MethodOutcome outcome = client().create().resource(clientGoal(patient.getIdElement())).execute();
+    MethodOutcome outcome =
+        client().create().resource(clientGoal(patient.getIdElement())).execute();
 
     assertThat(outcome.getCreated()).isTrue();
     IdType id = (IdType) outcome.getId();
@@ -27,13 +28,16 @@ interface ReadWriteScenarios extends FhirApiSupport {
     assertThat(id.getVersionIdPart()).isEqualTo("1");
 
     Goal read = client().read().resource(Goal.class).withId(id.getIdPart()).execute();
-    assertThat(read.getDescription().getText()).isEqualTo("Quiero poder hablar con mi madre sin pelear");
+    assertThat(read.getDescription().getText())
+        .isEqualTo("Quiero poder hablar con mi madre sin pelear");
     assertThat(read.getMeta().getVersionId()).isEqualTo("1");
     assertThat(read.getMeta().getLastUpdated()).isNotNull();
-    assertThat(read.getMeta().hasProfile(
-            "https://commonground.health/fhir/StructureDefinition/client-goal"))
+    assertThat(
+            read.getMeta()
+                .hasProfile("https://commonground.health/fhir/StructureDefinition/client-goal"))
         .isTrue();
-    assertThat(read.getSubject().getReference()).isEqualTo(FhirApiSupport.relative(patient.getIdElement()));
+    assertThat(read.getSubject().getReference())
+        .isEqualTo(FhirApiSupport.relative(patient.getIdElement()));
   }
 
   @Test
@@ -43,8 +47,11 @@ interface ReadWriteScenarios extends FhirApiSupport {
     String id = created.getIdElement().getIdPart();
 
     created.setAchievementStatus(null);
-    created.getAchievementStatus().addCoding()
-        .setSystem("http://terminology.hl7.org/CodeSystem/goal-achievement").setCode("improving");
+    created
+        .getAchievementStatus()
+        .addCoding()
+        .setSystem("http://terminology.hl7.org/CodeSystem/goal-achievement")
+        .setCode("improving");
     MethodOutcome updated = client().update().resource(created).execute();
     assertThat(updated.getId().getVersionIdPart()).isEqualTo("2");
 
@@ -68,7 +75,11 @@ interface ReadWriteScenarios extends FhirApiSupport {
     update(goal);
 
     Bundle history =
-        client().history().onInstance(goal.getIdElement().toVersionless()).returnBundle(Bundle.class).execute();
+        client()
+            .history()
+            .onInstance(goal.getIdElement().toVersionless())
+            .returnBundle(Bundle.class)
+            .execute();
     assertThat(history.getType()).isEqualTo(Bundle.BundleType.HISTORY);
     assertThat(history.getTotal()).isEqualTo(3);
     assertThat(history.getEntry())
@@ -77,13 +88,16 @@ interface ReadWriteScenarios extends FhirApiSupport {
     assertThat(history.getEntry())
         .extracting(e -> ((Goal) e.getResource()).getLifecycleStatus())
         .containsExactly(
-            Goal.GoalLifecycleStatus.ACTIVE, Goal.GoalLifecycleStatus.ONHOLD, Goal.GoalLifecycleStatus.ACTIVE);
+            Goal.GoalLifecycleStatus.ACTIVE,
+            Goal.GoalLifecycleStatus.ONHOLD,
+            Goal.GoalLifecycleStatus.ACTIVE);
   }
 
   @Test
   default void typeHistoryCountsEveryWriteOfTheType() {
     Patient patient = newPatient();
-    int before = client().history().onType(Goal.class).returnBundle(Bundle.class).execute().getTotal();
+    int before =
+        client().history().onType(Goal.class).returnBundle(Bundle.class).execute().getTotal();
     Goal goal = create(clientGoal(patient.getIdElement()));
     client().update().resource(goal).execute();
 
@@ -126,7 +140,8 @@ interface ReadWriteScenarios extends FhirApiSupport {
     assertThat(lastModified.toInstant().getEpochSecond())
         .isEqualTo(read.getMeta().getLastUpdated().toInstant().getEpochSecond());
 
-    Response created = post("Goal", "application/fhir+json", json(clientGoal(newPatient().getIdElement())));
+    Response created =
+        post("Goal", "application/fhir+json", json(clientGoal(newPatient().getIdElement())));
     assertThat(created.status()).isEqualTo(201);
     assertThat(created.header("ETag")).isEqualTo("W/\"1\"");
     assertThat(created.header("Location")).matches(".*/fhir/Goal/[^/]+/_history/1");

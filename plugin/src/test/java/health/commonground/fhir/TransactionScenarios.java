@@ -40,10 +40,12 @@ interface TransactionScenarios extends FhirApiSupport {
   }
 
   static void link(Goal goal, String target) {
-    Extension relationship = goal.addExtension().setUrl("http://hl7.org/fhir/StructureDefinition/goal-relationship");
+    Extension relationship =
+        goal.addExtension().setUrl("http://hl7.org/fhir/StructureDefinition/goal-relationship");
     relationship.addExtension(
         "type",
-        new CodeableConcept(new Coding("http://hl7.org/fhir/goal-relationship-type", "other", null)));
+        new CodeableConcept(
+            new Coding("http://hl7.org/fhir/goal-relationship-type", "other", null)));
     relationship.addExtension("target", new Reference(target));
   }
 
@@ -65,27 +67,47 @@ interface TransactionScenarios extends FhirApiSupport {
     post(bundle, clientGoalUrn, clientGoal);
     post(bundle, therapistGoalUrn, therapistGoal);
     post(bundle, patientUrn, patientWithMrn(UUID.randomUUID().toString()));
-    post(bundle, therapistUrn, fixture(Practitioner.class, "practitioner.json", Map.of("staffId", "x")));
+    post(
+        bundle,
+        therapistUrn,
+        fixture(Practitioner.class, "practitioner.json", Map.of("staffId", "x")));
 
     Bundle response = client().transaction().withBundle(bundle).execute();
     assertThat(response.getType()).isEqualTo(Bundle.BundleType.TRANSACTIONRESPONSE);
     assertThat(response.getEntry()).hasSize(4);
-    assertThat(response.getEntry()).allSatisfy(e -> assertThat(e.getResponse().getStatus()).startsWith("201"));
-    String clientGoalId = new IdType(response.getEntry().get(0).getResponse().getLocation()).getIdPart();
-    String therapistGoalId = new IdType(response.getEntry().get(1).getResponse().getLocation()).getIdPart();
-    String patientId = new IdType(response.getEntry().get(2).getResponse().getLocation()).getIdPart();
-    String therapistId = new IdType(response.getEntry().get(3).getResponse().getLocation()).getIdPart();
+    assertThat(response.getEntry())
+        .allSatisfy(e -> assertThat(e.getResponse().getStatus()).startsWith("201"));
+    String clientGoalId =
+        new IdType(response.getEntry().get(0).getResponse().getLocation()).getIdPart();
+    String therapistGoalId =
+        new IdType(response.getEntry().get(1).getResponse().getLocation()).getIdPart();
+    String patientId =
+        new IdType(response.getEntry().get(2).getResponse().getLocation()).getIdPart();
+    String therapistId =
+        new IdType(response.getEntry().get(3).getResponse().getLocation()).getIdPart();
 
     Goal storedClientGoal = client().read().resource(Goal.class).withId(clientGoalId).execute();
     assertThat(storedClientGoal.getSubject().getReference()).isEqualTo("Patient/" + patientId);
     assertThat(storedClientGoal.getExpressedBy().getReference()).isEqualTo("Patient/" + patientId);
-    Goal storedTherapistGoal = client().read().resource(Goal.class).withId(therapistGoalId).execute();
-    assertThat(storedTherapistGoal.getExpressedBy().getReference()).isEqualTo("Practitioner/" + therapistId);
-    assertThat(GoalSearchScenarios.matchIds(
-            client().search().byUrl("Goal?linked-goal=Goal/" + therapistGoalId).returnBundle(Bundle.class).execute()))
+    Goal storedTherapistGoal =
+        client().read().resource(Goal.class).withId(therapistGoalId).execute();
+    assertThat(storedTherapistGoal.getExpressedBy().getReference())
+        .isEqualTo("Practitioner/" + therapistId);
+    assertThat(
+            GoalSearchScenarios.matchIds(
+                client()
+                    .search()
+                    .byUrl("Goal?linked-goal=Goal/" + therapistGoalId)
+                    .returnBundle(Bundle.class)
+                    .execute()))
         .containsExactly(clientGoalId);
-    assertThat(GoalSearchScenarios.matchIds(
-            client().search().byUrl("Goal?linked-goal=Goal/" + clientGoalId).returnBundle(Bundle.class).execute()))
+    assertThat(
+            GoalSearchScenarios.matchIds(
+                client()
+                    .search()
+                    .byUrl("Goal?linked-goal=Goal/" + clientGoalId)
+                    .returnBundle(Bundle.class)
+                    .execute()))
         .containsExactly(therapistGoalId);
   }
 
@@ -139,7 +161,8 @@ interface TransactionScenarios extends FhirApiSupport {
     assertThat(response.getEntry().get(1).getResponse().getStatus()).startsWith("201");
     String goalId = new IdType(response.getEntry().get(1).getResponse().getLocation()).getIdPart();
     Goal goal = client().read().resource(Goal.class).withId(goalId).execute();
-    assertThat(goal.getSubject().getReference()).isEqualTo(FhirApiSupport.relative(existing.getIdElement()));
+    assertThat(goal.getSubject().getReference())
+        .isEqualTo(FhirApiSupport.relative(existing.getIdElement()));
     // one new goal and its Provenance; no second patient
     assertThat(storeSize()).isEqualTo(size + 2);
   }
@@ -155,14 +178,21 @@ interface TransactionScenarios extends FhirApiSupport {
     post(bundle, null, clientGoal(patient.getIdElement()));
     post(bundle, null, invalid);
     post(bundle, null, clientGoal(new IdType("Patient/" + UUID.randomUUID())));
-    bundle.addEntry().getRequest().setMethod(HTTPVerb.GET).setUrl("Patient/" + patient.getIdElement().getIdPart());
+    bundle
+        .addEntry()
+        .getRequest()
+        .setMethod(HTTPVerb.GET)
+        .setUrl("Patient/" + patient.getIdElement().getIdPart());
 
     Bundle response = client().transaction().withBundle(bundle).execute();
     assertThat(response.getType()).isEqualTo(Bundle.BundleType.BATCHRESPONSE);
-    assertThat(response.getEntry()).extracting(e -> e.getResponse().getStatus().substring(0, 3))
+    assertThat(response.getEntry())
+        .extracting(e -> e.getResponse().getStatus().substring(0, 3))
         .containsExactly("201", "422", "422", "200");
-    assertThat(response.getEntry().get(1).getResponse().getOutcome()).isInstanceOf(OperationOutcome.class);
-    assertThat(response.getEntry().get(2).getResponse().getOutcome()).isInstanceOf(OperationOutcome.class);
+    assertThat(response.getEntry().get(1).getResponse().getOutcome())
+        .isInstanceOf(OperationOutcome.class);
+    assertThat(response.getEntry().get(2).getResponse().getOutcome())
+        .isInstanceOf(OperationOutcome.class);
     assertThat(storeSize()).as("only the valid goal and its Provenance").isEqualTo(size + 2);
   }
 }

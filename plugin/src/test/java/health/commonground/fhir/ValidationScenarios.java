@@ -30,8 +30,10 @@ interface ValidationScenarios extends FhirApiSupport {
     OperationOutcome outcome = (OperationOutcome) result.getOperationOutcome();
     assertThat(outcome.getIssue())
         .as(describe(outcome))
-        .noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
-            || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL);
+        .noneMatch(
+            i ->
+                i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
+                    || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL);
     assertThat(storeSize()).as("$validate writes nothing").isEqualTo(size);
   }
 
@@ -41,8 +43,7 @@ interface ValidationScenarios extends FhirApiSupport {
     goal.setLanguage(null);
     goal.getDescription().setText(null);
 
-    Response response =
-        post("Goal/$validate", "application/fhir+json", json(goal));
+    Response response = post("Goal/$validate", "application/fhir+json", json(goal));
     assertThat(response.status()).isIn(200, 412, 422);
     OperationOutcome outcome = assertOperationOutcome(response);
     String described = describe(outcome);
@@ -97,7 +98,8 @@ interface ValidationScenarios extends FhirApiSupport {
 
   @Test
   default void capabilityStatementListsGoalProfilesSearchParamsAndWriteModes() {
-    CapabilityStatement statement = client().capabilities().ofType(CapabilityStatement.class).execute();
+    CapabilityStatement statement =
+        client().capabilities().ofType(CapabilityStatement.class).execute();
     CapabilityStatementRestResourceComponent goal =
         statement.getRestFirstRep().getResource().stream()
             .filter(r -> r.getType().equals("Goal"))
@@ -109,18 +111,32 @@ interface ValidationScenarios extends FhirApiSupport {
     assertThat(goal.getSearchParam())
         .extracting(CapabilityStatementRestResourceSearchParamComponent::getName)
         .contains(
-            "patient", "subject", "lifecycle-status", "achievement-status", "category", "identifier",
-            "expressed-by", "role", "linked-goal", "_id", "_lastUpdated");
+            "patient",
+            "subject",
+            "lifecycle-status",
+            "achievement-status",
+            "category",
+            "identifier",
+            "expressed-by",
+            "role",
+            "linked-goal",
+            "_id",
+            "_lastUpdated");
     assertThat(goal.getSearchParam())
         .extracting(CapabilityStatementRestResourceSearchParamComponent::getName)
         .doesNotHaveDuplicates();
     assertThat(goal.getConditionalCreate()).isTrue();
-    assertThat(goal.getVersioning()).isEqualTo(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE);
+    assertThat(goal.getVersioning())
+        .isEqualTo(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE);
     assertThat(goal.getInteraction())
         .extracting(i -> i.getCode().toCode())
         .contains("read", "vread", "update", "create", "search-type", "history-instance", "delete");
-    assertThat(goal.getSearchInclude()).extracting(s -> s.getValue()).contains("Goal:patient", "Goal:linked-goal");
-    assertThat(goal.getSearchRevInclude()).extracting(s -> s.getValue()).contains("Provenance:target");
+    assertThat(goal.getSearchInclude())
+        .extracting(s -> s.getValue())
+        .contains("Goal:patient", "Goal:linked-goal");
+    assertThat(goal.getSearchRevInclude())
+        .extracting(s -> s.getValue())
+        .contains("Provenance:target");
     assertThat(statement.getRestFirstRep().getInteraction())
         .extracting(i -> i.getCode().toCode())
         .contains("transaction", "batch");
@@ -131,18 +147,40 @@ interface ValidationScenarios extends FhirApiSupport {
     StructureDefinition clientGoal =
         client().read().resource(StructureDefinition.class).withId("client-goal").execute();
     assertThat(clientGoal.getUrl()).isEqualTo(CLIENT_GOAL);
-    assertThat(client().read().resource(StructureDefinition.class).withId("goal-divergence").execute().getUrl())
+    assertThat(
+            client()
+                .read()
+                .resource(StructureDefinition.class)
+                .withId("goal-divergence")
+                .execute()
+                .getUrl())
         .isEqualTo("https://commonground.health/fhir/StructureDefinition/goal-divergence");
     CodeSystem dimensions =
         client().read().resource(CodeSystem.class).withId("divergence-dimension").execute();
     assertThat(dimensions.getConcept())
         .extracting(CodeSystem.ConceptDefinitionComponent::getCode)
         .containsExactlyInAnyOrder(
-            "different-perspectives", "client-readiness", "miscommunication", "evolving-goals",
-            "cultural-differences", "other");
-    assertThat(client().read().resource(ValueSet.class).withId("alignment-strategy").execute().getUrl())
+            "different-perspectives",
+            "client-readiness",
+            "miscommunication",
+            "evolving-goals",
+            "cultural-differences",
+            "other");
+    assertThat(
+            client()
+                .read()
+                .resource(ValueSet.class)
+                .withId("alignment-strategy")
+                .execute()
+                .getUrl())
         .isEqualTo("https://commonground.health/fhir/ValueSet/alignment-strategy");
-    assertThat(client().read().resource(CodeSystem.class).withId("divergence-status").execute().getUrl())
+    assertThat(
+            client()
+                .read()
+                .resource(CodeSystem.class)
+                .withId("divergence-status")
+                .execute()
+                .getUrl())
         .isEqualTo("https://commonground.health/fhir/CodeSystem/divergence-status");
 
     Response byUrl = get("StructureDefinition?url=" + SHARED_GOAL);

@@ -64,65 +64,92 @@ class SandboxAuthorizationIT {
   @Test
   void standalonePatientLaunchPutsThePatientInTheTokenResponseAndClaims() throws Exception {
     Map<String, Object> response =
-        sandbox.signInAndAuthorize("Patient/" + patient, "openid fhirUser launch/patient patient/Goal.rs", null);
+        sandbox.signInAndAuthorize(
+            "Patient/" + patient, "openid fhirUser launch/patient patient/Goal.rs", null);
     assertThat(response).containsEntry("patient", patient).containsKey("id_token");
     assertThat(response.get("need_patient_banner")).isEqualTo(true);
     assertThat((String) response.get("smart_style_url")).endsWith("/sandbox/smart-style.json");
-    Map<String, Object> claims = SignedJWT.parse((String) response.get("access_token")).getJWTClaimsSet().getClaims();
+    Map<String, Object> claims =
+        SignedJWT.parse((String) response.get("access_token")).getJWTClaimsSet().getClaims();
     assertThat(claims.get("aud")).isEqualTo(List.of(sandbox.fhirBase()));
-    assertThat(claims).containsEntry("patient", patient).containsEntry("client_id", SandboxTokens.APP_CLIENT);
+    assertThat(claims)
+        .containsEntry("patient", patient)
+        .containsEntry("client_id", SandboxTokens.APP_CLIENT);
     assertThat(claims.get("fhirUser")).isEqualTo(sandbox.fhirBase() + "/Patient/" + patient);
-    Map<String, Object> idToken = SignedJWT.parse((String) response.get("id_token")).getJWTClaimsSet().getClaims();
+    Map<String, Object> idToken =
+        SignedJWT.parse((String) response.get("id_token")).getJWTClaimsSet().getClaims();
     assertThat(idToken.get("fhirUser")).isEqualTo(sandbox.fhirBase() + "/Patient/" + patient);
   }
 
   @Test
   void ehrLaunchCarriesTheLaunchContext() throws Exception {
     String launch =
-        sandbox.mintLaunch(Map.of("patient", patient, "practitioner", practitioner, "encounter", "enc-1",
-            "need_patient_banner", false, "smart_style_url", "https://ehr.example/style.json"));
+        sandbox.mintLaunch(
+            Map.of(
+                "patient",
+                patient,
+                "practitioner",
+                practitioner,
+                "encounter",
+                "enc-1",
+                "need_patient_banner",
+                false,
+                "smart_style_url",
+                "https://ehr.example/style.json"));
     Map<String, Object> response =
-        sandbox.signInAndAuthorize("Practitioner/" + practitioner, "launch openid fhirUser user/Goal.cruds", launch);
+        sandbox.signInAndAuthorize(
+            "Practitioner/" + practitioner, "launch openid fhirUser user/Goal.cruds", launch);
     assertThat(response)
         .containsEntry("patient", patient)
         .containsEntry("encounter", "enc-1")
         .containsEntry("need_patient_banner", false)
         .containsEntry("smart_style_url", "https://ehr.example/style.json");
-    Map<String, Object> claims = SignedJWT.parse((String) response.get("access_token")).getJWTClaimsSet().getClaims();
+    Map<String, Object> claims =
+        SignedJWT.parse((String) response.get("access_token")).getJWTClaimsSet().getClaims();
     assertThat(claims).containsEntry("patient", patient);
-    assertThat(claims.get("fhirUser")).isEqualTo(sandbox.fhirBase() + "/Practitioner/" + practitioner);
+    assertThat(claims.get("fhirUser"))
+        .isEqualTo(sandbox.fhirBase() + "/Practitioner/" + practitioner);
   }
 
   @Test
   void unknownLaunchIsRefused() {
-    SandboxTokens.Flow flow = sandbox.startAuthorization(SandboxTokens.APP_CLIENT, "launch user/Goal.rs", "made-up", "S256");
+    SandboxTokens.Flow flow =
+        sandbox.startAuthorization(
+            SandboxTokens.APP_CLIENT, "launch user/Goal.rs", "made-up", "S256");
     assertThat(flow.authorizeResponse().statusCode()).isEqualTo(400);
   }
 
   @Test
   void plainPkceIsRefused() {
-    SandboxTokens.Flow flow = sandbox.startAuthorization(SandboxTokens.APP_CLIENT, "patient/Goal.rs", null, "plain");
+    SandboxTokens.Flow flow =
+        sandbox.startAuthorization(SandboxTokens.APP_CLIENT, "patient/Goal.rs", null, "plain");
     String location = flow.authorizeResponse().headers().firstValue("Location").orElse("");
-    assertThat(flow.authorizeResponse().statusCode() == 400 || location.contains("error=invalid_request"))
-        .as("status %s, location %s", flow.authorizeResponse().statusCode(), location).isTrue();
+    assertThat(
+            flow.authorizeResponse().statusCode() == 400
+                || location.contains("error=invalid_request"))
+        .as("status %s, location %s", flow.authorizeResponse().statusCode(), location)
+        .isTrue();
     assertThat(location).doesNotContain("code=");
   }
 
   @Test
   void missingPkceIsRefused() {
-    SandboxTokens.Flow flow = sandbox.startAuthorization(SandboxTokens.APP_CLIENT, "patient/Goal.rs", null, null);
+    SandboxTokens.Flow flow =
+        sandbox.startAuthorization(SandboxTokens.APP_CLIENT, "patient/Goal.rs", null, null);
     String location = flow.authorizeResponse().headers().firstValue("Location").orElse("");
     assertThat(location).contains("error=invalid_request").doesNotContain("code=");
   }
 
   @Test
   void wrongCodeVerifierIsRefusedAndTheRightOneAccepted() {
-    SandboxTokens.Flow wrong = sandbox.startAuthorization(SandboxTokens.APP_CLIENT, "patient/Goal.rs", null, "S256");
+    SandboxTokens.Flow wrong =
+        sandbox.startAuthorization(SandboxTokens.APP_CLIENT, "patient/Goal.rs", null, "S256");
     String code = wrong.signInAs("Patient/" + patient);
     Map<String, Object> refused = wrong.exchange(code, "not-the-verifier-" + "x".repeat(40));
     assertThat(refused).containsEntry("error", "invalid_grant").doesNotContainKey("access_token");
 
-    SandboxTokens.Flow right = sandbox.startAuthorization(SandboxTokens.APP_CLIENT, "patient/Goal.rs", null, "S256");
+    SandboxTokens.Flow right =
+        sandbox.startAuthorization(SandboxTokens.APP_CLIENT, "patient/Goal.rs", null, "S256");
     String code2 = right.signInAs("Patient/" + patient);
     assertThat(right.exchange(code2, right.verifier())).containsKey("access_token");
   }
@@ -130,12 +157,19 @@ class SandboxAuthorizationIT {
   @Test
   void wrongAudienceIsRefusedAtAuthorization() throws Exception {
     HttpResponse<String> response =
-        HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/oauth2/authorize?response_type=code&client_id=common-ground&scope=patient/Goal.rs"
-                + "&redirect_uri=http://127.0.0.1:" + port + "/launch/callback&state=s"
-                + "&code_challenge=abc&code_challenge_method=S256&aud=https://elsewhere.example/fhir")).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + port
+                                + "/oauth2/authorize?response_type=code&client_id=common-ground&scope=patient/Goal.rs"
+                                + "&redirect_uri=http://127.0.0.1:"
+                                + port
+                                + "/launch/callback&state=s"
+                                + "&code_challenge=abc&code_challenge_method=S256&aud=https://elsewhere.example/fhir"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).contains("Sandbox").contains("aud");
   }
@@ -143,12 +177,18 @@ class SandboxAuthorizationIT {
   @Test
   void unregisteredRedirectUriIsRefused() throws Exception {
     HttpResponse<String> response =
-        HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/oauth2/authorize?response_type=code&client_id=common-ground&scope=patient/Goal.rs"
-                + "&redirect_uri=https://attacker.example/cb&state=s"
-                + "&code_challenge=abc&code_challenge_method=S256&aud=" + sandbox.fhirBase())).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + port
+                                + "/oauth2/authorize?response_type=code&client_id=common-ground&scope=patient/Goal.rs"
+                                + "&redirect_uri=https://attacker.example/cb&state=s"
+                                + "&code_challenge=abc&code_challenge_method=S256&aud="
+                                + sandbox.fhirBase()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.headers().firstValue("Location")).isEmpty();
   }
@@ -164,9 +204,10 @@ class SandboxAuthorizationIT {
   void everySandboxPageSaysItIsTheSandbox() throws Exception {
     for (String path : List.of("/sandbox/", "/sandbox/login", "/sandbox/launch")) {
       HttpResponse<String> page =
-          HttpClient.newHttpClient().send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-              HttpResponse.BodyHandlers.ofString());
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(page.statusCode()).as(path).isEqualTo(200);
       assertThat(page.body()).as(path).contains("Sandbox").contains("embedded default");
     }

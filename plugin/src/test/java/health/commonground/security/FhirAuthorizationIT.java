@@ -98,10 +98,11 @@ class FhirAuthorizationIT {
   void noTokenIs401WithWwwAuthenticateAndOperationOutcome() throws Exception {
     HttpResponse<String> response = get("/fhir/Goal", null);
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-        v -> assertThat(v).startsWith("Bearer"));
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
     assertThat(response.body()).contains("\"resourceType\":\"OperationOutcome\"");
-    assertThat(get("/fhir/Goal", sandbox.backendToken("system/Goal.rs")).statusCode()).isEqualTo(200);
+    assertThat(get("/fhir/Goal", sandbox.backendToken("system/Goal.rs")).statusCode())
+        .isEqualTo(200);
   }
 
   @Test
@@ -117,17 +118,27 @@ class FhirAuthorizationIT {
     assertThat(config.get("token_endpoint")).isEqualTo(base + "/oauth2/token");
     assertThat(config.get("jwks_uri")).isEqualTo(base + "/oauth2/jwks");
     assertThat(config.get("code_challenge_methods_supported")).isEqualTo(List.of("S256"));
-    assertThat((List<Object>) config.get("token_endpoint_auth_methods_supported")).contains("private_key_jwt");
+    assertThat((List<Object>) config.get("token_endpoint_auth_methods_supported"))
+        .contains("private_key_jwt");
     assertThat((List<Object>) config.get("grant_types_supported"))
         .contains("authorization_code", "client_credentials");
     assertThat((List<Object>) config.get("scopes_supported"))
-        .contains("openid", "fhirUser", "launch", "launch/patient", "patient/Goal.rs", "user/Goal.cruds");
+        .contains(
+            "openid", "fhirUser", "launch", "launch/patient", "patient/Goal.rs", "user/Goal.cruds");
     assertThat((List<Object>) config.get("capabilities"))
         .contains(
-            "launch-ehr", "launch-standalone", "client-confidential-symmetric",
-            "client-confidential-asymmetric", "context-ehr-patient", "context-standalone-patient",
-            "permission-patient", "permission-user", "permission-v2", "sso-openid-connect",
-            "context-passthrough-banner", "context-passthrough-style");
+            "launch-ehr",
+            "launch-standalone",
+            "client-confidential-symmetric",
+            "client-confidential-asymmetric",
+            "context-ehr-patient",
+            "context-standalone-patient",
+            "permission-patient",
+            "permission-user",
+            "permission-v2",
+            "sso-openid-connect",
+            "context-passthrough-banner",
+            "context-passthrough-style");
   }
 
   @Test
@@ -135,30 +146,45 @@ class FhirAuthorizationIT {
     RSAKey stranger = new RSAKeyGenerator(2048).keyID("stranger").generate();
     String forged = sign(stranger, claims("system/*.rs", null, null, sandbox.fhirBase(), 300));
     assertThat(get("/fhir/Goal", forged).statusCode()).isEqualTo(401);
-    assertThat(get("/fhir/Goal", sign(sandboxKey(), claims("system/*.rs", null, null, sandbox.fhirBase(), 300)))
-        .statusCode()).isEqualTo(200);
+    assertThat(
+            get(
+                    "/fhir/Goal",
+                    sign(sandboxKey(), claims("system/*.rs", null, null, sandbox.fhirBase(), 300)))
+                .statusCode())
+        .isEqualTo(200);
   }
 
   @Test
   void expiredTokenIs401() throws Exception {
     HttpResponse<String> response =
-        get("/fhir/Goal", sign(sandboxKey(), claims("system/*.rs", null, null, sandbox.fhirBase(), -120)));
+        get(
+            "/fhir/Goal",
+            sign(sandboxKey(), claims("system/*.rs", null, null, sandbox.fhirBase(), -120)));
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.headers().firstValue("WWW-Authenticate").orElse("")).contains("invalid_token");
+    assertThat(response.headers().firstValue("WWW-Authenticate").orElse(""))
+        .contains("invalid_token");
   }
 
   @Test
   void wrongAudienceIs401() throws Exception {
-    assertThat(get("/fhir/Goal",
-            sign(sandboxKey(), claims("system/*.rs", null, null, "https://elsewhere.example/fhir", 300)))
-        .statusCode()).isEqualTo(401);
+    assertThat(
+            get(
+                    "/fhir/Goal",
+                    sign(
+                        sandboxKey(),
+                        claims("system/*.rs", null, null, "https://elsewhere.example/fhir", 300)))
+                .statusCode())
+        .isEqualTo(401);
   }
 
   // --- scopes ---------------------------------------------------------------------------------
 
   @Test
   void scopeWithoutTheTypeIs403() throws Exception {
-    String token = sign(sandboxKey(), claims("patient/Patient.rs", clientA, "Patient/" + clientA, sandbox.fhirBase(), 300));
+    String token =
+        sign(
+            sandboxKey(),
+            claims("patient/Patient.rs", clientA, "Patient/" + clientA, sandbox.fhirBase(), 300));
     HttpResponse<String> goals = get("/fhir/Goal", token);
     assertThat(goals.statusCode()).isEqualTo(403);
     assertThat(goals.body()).contains("OperationOutcome");
@@ -168,42 +194,74 @@ class FhirAuthorizationIT {
   @Test
   void readOnlyScopeCannotWrite() throws Exception {
     IGenericClient reader = client(sandbox.backendToken("system/Goal.rs"));
-    assertThat(status(() -> reader.read().resource(Goal.class).withId(goalB).execute())).isEqualTo(200);
-    assertThat(status(() -> reader.create().resource(clientGoal(clientB, "x")).execute())).isEqualTo(403);
+    assertThat(status(() -> reader.read().resource(Goal.class).withId(goalB).execute()))
+        .isEqualTo(200);
+    assertThat(status(() -> reader.create().resource(clientGoal(clientB, "x")).execute()))
+        .isEqualTo(403);
   }
 
   @Test
   void v1AndV2ScopesBothWork() throws Exception {
-    for (String scope : List.of("patient/Goal.read", "patient/Goal.rs", "patient/*.read", "patient/*.*")) {
-      String token = sign(sandboxKey(), claims(scope, clientA, "Patient/" + clientA, sandbox.fhirBase(), 300));
+    for (String scope :
+        List.of("patient/Goal.read", "patient/Goal.rs", "patient/*.read", "patient/*.*")) {
+      String token =
+          sign(sandboxKey(), claims(scope, clientA, "Patient/" + clientA, sandbox.fhirBase(), 300));
       assertThat(get("/fhir/Goal/" + clientGoalA, token).statusCode()).as(scope).isEqualTo(200);
     }
-    String v1Write = sign(sandboxKey(), claims("patient/Goal.write", clientA, "Patient/" + clientA, sandbox.fhirBase(), 300));
+    String v1Write =
+        sign(
+            sandboxKey(),
+            claims("patient/Goal.write", clientA, "Patient/" + clientA, sandbox.fhirBase(), 300));
     assertThat(get("/fhir/Goal/" + clientGoalA, v1Write).statusCode()).isEqualTo(403);
-    assertThat(status(() -> client(v1Write).create().resource(clientGoal(clientA, "Walk daily")).execute()))
+    assertThat(
+            status(
+                () ->
+                    client(v1Write).create().resource(clientGoal(clientA, "Walk daily")).execute()))
         .isEqualTo(201);
   }
 
   @Test
   void granularScopeFiltersByItsSearchParameters() throws Exception {
-    String token = sign(sandboxKey(), claims("patient/Goal.rs?lifecycle-status=active", clientA, null, sandbox.fhirBase(), 300));
-    Bundle goals = client(token).search().forResource(Goal.class).returnBundle(Bundle.class).execute();
+    String token =
+        sign(
+            sandboxKey(),
+            claims(
+                "patient/Goal.rs?lifecycle-status=active", clientA, null, sandbox.fhirBase(), 300));
+    Bundle goals =
+        client(token).search().forResource(Goal.class).returnBundle(Bundle.class).execute();
     assertThat(ids(goals)).contains(clientGoalA).doesNotContain(goalB);
-    String none = sign(sandboxKey(), claims("patient/Goal.rs?lifecycle-status=completed", clientA, null, sandbox.fhirBase(), 300));
-    assertThat(client(none).search().forResource(Goal.class).returnBundle(Bundle.class).execute().getTotal()).isZero();
+    String none =
+        sign(
+            sandboxKey(),
+            claims(
+                "patient/Goal.rs?lifecycle-status=completed",
+                clientA,
+                null,
+                sandbox.fhirBase(),
+                300));
+    assertThat(
+            client(none)
+                .search()
+                .forResource(Goal.class)
+                .returnBundle(Bundle.class)
+                .execute()
+                .getTotal())
+        .isZero();
   }
 
   // --- compartments ---------------------------------------------------------------------------
 
   @Test
   void clientReadsOwnGoalsAndAnotherClientsIs404() throws Exception {
-    String token = sandbox.userToken("Patient/" + clientA, "openid fhirUser launch/patient patient/*.rs");
+    String token =
+        sandbox.userToken("Patient/" + clientA, "openid fhirUser launch/patient patient/*.rs");
     assertThat(get("/fhir/Goal/" + clientGoalA, token).statusCode()).isEqualTo(200);
     assertThat(get("/fhir/Patient/" + clientA, token).statusCode()).isEqualTo(200);
     HttpResponse<String> other = get("/fhir/Goal/" + goalB, token);
     assertThat(other.statusCode()).isEqualTo(404);
     HttpResponse<String> missing = get("/fhir/Goal/does-not-exist", token);
-    assertThat(other.body().replace(goalB, "X")).isEqualTo(missing.body().replace("does-not-exist", "X"));
+    assertThat(other.body().replace(goalB, "X"))
+        .isEqualTo(missing.body().replace("does-not-exist", "X"));
     assertThat(get("/fhir/Patient/" + clientB, token).statusCode()).isEqualTo(404);
     assertThat(get("/fhir/Goal/" + goalB + "/_history", token).statusCode()).isEqualTo(404);
     assertThat(get("/fhir/Goal/" + goalB + "/_history/1", token).statusCode()).isEqualTo(404);
@@ -211,30 +269,49 @@ class FhirAuthorizationIT {
 
   @Test
   void searchIncludeAndRevincludeNeverLeakAcrossPatients() throws Exception {
-    String token = sign(sandboxKey(), claims("patient/*.rs", clientA, null, sandbox.fhirBase(), 300));
+    String token =
+        sign(sandboxKey(), claims("patient/*.rs", clientA, null, sandbox.fhirBase(), 300));
     IGenericClient client = client(token);
     Bundle all = client.search().forResource(Goal.class).returnBundle(Bundle.class).execute();
     assertThat(all.getTotal()).isEqualTo(ids(all).size());
     assertThat(ids(all)).contains(clientGoalA, therapistGoalA).doesNotContain(goalB);
 
-    Bundle asked = client.search().byUrl("Goal?patient=Patient/" + clientB).returnBundle(Bundle.class).execute();
+    Bundle asked =
+        client
+            .search()
+            .byUrl("Goal?patient=Patient/" + clientB)
+            .returnBundle(Bundle.class)
+            .execute();
     assertThat(asked.getTotal()).isZero();
     assertThat(asked.getEntry()).isEmpty();
 
     Bundle included =
-        client.search().byUrl("Goal?_include=Goal:subject&_include=Goal:expressed-by&_revinclude=Provenance:target")
-            .returnBundle(Bundle.class).execute();
-    assertThat(ids(included)).contains(clientA, therapistA).doesNotContain(clientB, therapistB, goalB);
+        client
+            .search()
+            .byUrl(
+                "Goal?_include=Goal:subject&_include=Goal:expressed-by&_revinclude=Provenance:target")
+            .returnBundle(Bundle.class)
+            .execute();
+    assertThat(ids(included))
+        .contains(clientA, therapistA)
+        .doesNotContain(clientB, therapistB, goalB);
 
     Bundle patients =
-        client.search().byUrl("Patient?_revinclude=Goal:patient").returnBundle(Bundle.class).execute();
+        client
+            .search()
+            .byUrl("Patient?_revinclude=Goal:patient")
+            .returnBundle(Bundle.class)
+            .execute();
     assertThat(ids(patients)).contains(clientA, clientGoalA).doesNotContain(clientB, goalB);
     assertThat(patients.getTotal()).isEqualTo(1);
 
     Bundle provenance = client.search().byUrl("Provenance").returnBundle(Bundle.class).execute();
     assertThat(provenance.getTotal()).isPositive();
     for (Bundle.BundleEntryComponent entry : provenance.getEntry()) {
-      String target = ((org.hl7.fhir.r4.model.Provenance) entry.getResource()).getTargetFirstRep().getReference();
+      String target =
+          ((org.hl7.fhir.r4.model.Provenance) entry.getResource())
+              .getTargetFirstRep()
+              .getReference();
       assertThat(target).doesNotContain(goalB).doesNotContain(clientB);
     }
     Bundle history = client.history().onType(Goal.class).returnBundle(Bundle.class).execute();
@@ -248,9 +325,16 @@ class FhirAuthorizationIT {
     assertThat(get("/fhir/Goal/" + clientGoalA, token).statusCode()).isEqualTo(200);
     assertThat(get("/fhir/Patient/" + clientB, token).statusCode()).isEqualTo(404);
     assertThat(get("/fhir/Goal/" + goalB, token).statusCode()).isEqualTo(404);
-    Bundle patients = client(token).search().forResource(Patient.class).returnBundle(Bundle.class).execute();
+    Bundle patients =
+        client(token).search().forResource(Patient.class).returnBundle(Bundle.class).execute();
     assertThat(ids(patients)).containsExactly(clientA);
-    assertThat(status(() -> client(token).create().resource(therapistGoal(clientB, therapistA, "x")).execute()))
+    assertThat(
+            status(
+                () ->
+                    client(token)
+                        .create()
+                        .resource(therapistGoal(clientB, therapistA, "x"))
+                        .execute()))
         .isEqualTo(403);
     String otherTherapist = sandbox.userToken("Practitioner/" + therapistB, "user/*.rs");
     assertThat(get("/fhir/Patient/" + clientB, otherTherapist).statusCode()).isEqualTo(200);
@@ -259,16 +343,28 @@ class FhirAuthorizationIT {
 
   @Test
   void clientMayWriteOwnGoalButNotATherapistGoal() throws Exception {
-    String token = sandbox.userToken("Patient/" + clientA, "openid fhirUser launch/patient patient/Goal.cruds");
+    String token =
+        sandbox.userToken(
+            "Patient/" + clientA, "openid fhirUser launch/patient patient/Goal.cruds");
     IGenericClient client = client(token);
-    assertThat(status(() -> client.create().resource(clientGoal(clientA, "Call my sister")).execute()))
+    assertThat(
+            status(() -> client.create().resource(clientGoal(clientA, "Call my sister")).execute()))
         .isEqualTo(201);
-    assertThat(status(() -> client.create().resource(therapistGoal(clientA, therapistA, "Mine now")).execute()))
+    assertThat(
+            status(
+                () ->
+                    client
+                        .create()
+                        .resource(therapistGoal(clientA, therapistA, "Mine now"))
+                        .execute()))
         .isEqualTo(403);
     Goal existing = client.read().resource(Goal.class).withId(therapistGoalA).execute();
     existing.getDescription().setText("Rewritten by the client");
     assertThat(status(() -> client.update().resource(existing).execute())).isEqualTo(403);
-    assertThat(status(() -> client.create().resource(clientGoal(clientB, "Into another record")).execute()))
+    assertThat(
+            status(
+                () ->
+                    client.create().resource(clientGoal(clientB, "Into another record")).execute()))
         .isEqualTo(403);
     Goal provenanceCheck = client.read().resource(Goal.class).withId(clientGoalA).execute();
     assertThat(provenanceCheck).isNotNull();
@@ -276,14 +372,25 @@ class FhirAuthorizationIT {
 
   @Test
   void writesNameTheActingUserInProvenance() throws Exception {
-    String token = sandbox.userToken("Patient/" + clientA, "openid fhirUser patient/Goal.cruds patient/Provenance.rs");
+    String token =
+        sandbox.userToken(
+            "Patient/" + clientA, "openid fhirUser patient/Goal.cruds patient/Provenance.rs");
     IGenericClient client = client(token);
-    IdType created = (IdType) client.create().resource(clientGoal(clientA, "Read a book a month")).execute().getId();
+    IdType created =
+        (IdType)
+            client.create().resource(clientGoal(clientA, "Read a book a month")).execute().getId();
     Bundle provenance =
-        client.search().byUrl("Provenance?target=Goal/" + created.getIdPart()).returnBundle(Bundle.class).execute();
+        client
+            .search()
+            .byUrl("Provenance?target=Goal/" + created.getIdPart())
+            .returnBundle(Bundle.class)
+            .execute();
     assertThat(provenance.getEntry()).hasSize(1);
-    assertThat(((org.hl7.fhir.r4.model.Provenance) provenance.getEntryFirstRep().getResource())
-            .getAgentFirstRep().getWho().getReference())
+    assertThat(
+            ((org.hl7.fhir.r4.model.Provenance) provenance.getEntryFirstRep().getResource())
+                .getAgentFirstRep()
+                .getWho()
+                .getReference())
         .isEqualTo("Patient/" + clientA);
   }
 
@@ -291,7 +398,8 @@ class FhirAuthorizationIT {
 
   @Test
   void everyAccessIsAuditedAndOnlyAdministratorsReadTheLog() throws Exception {
-    String token = sandbox.userToken("Patient/" + clientA, "openid fhirUser launch/patient patient/*.rs");
+    String token =
+        sandbox.userToken("Patient/" + clientA, "openid fhirUser launch/patient patient/*.rs");
     get("/fhir/Goal/" + clientGoalA, token);
     get("/fhir/Goal/" + goalB, token);
     get("/fhir/Goal?patient=" + clientA, token);
@@ -299,19 +407,28 @@ class FhirAuthorizationIT {
     get("/fhir/Patient/" + clientB, null);
 
     assertThat(get("/fhir/AuditEvent", token).statusCode()).isEqualTo(403);
-    assertThat(get("/fhir/AuditEvent", sandbox.backendToken("system/*.cruds")).statusCode()).isEqualTo(403);
+    assertThat(get("/fhir/AuditEvent", sandbox.backendToken("system/*.cruds")).statusCode())
+        .isEqualTo(403);
     String admin = sandbox.backendToken("system/AuditEvent.rs");
     IGenericClient auditor = client(admin);
 
     List<AuditEvent> reads = audit(auditor, "entity=Goal/" + clientGoalA + "&subtype=read");
-    assertThat(reads).anySatisfy(e -> {
-      assertThat(e.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
-      assertThat(e.getAgentFirstRep().getWho().getReference()).isEqualTo("Patient/" + clientA);
-      assertThat(e.getAgent()).anySatisfy(a ->
-          assertThat(a.getWho().getIdentifier().getValue()).isEqualTo(SandboxTokens.APP_CLIENT));
-      assertThat(e.getEntity()).anySatisfy(en ->
-          assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + clientA));
-    });
+    assertThat(reads)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
+              assertThat(e.getAgentFirstRep().getWho().getReference())
+                  .isEqualTo("Patient/" + clientA);
+              assertThat(e.getAgent())
+                  .anySatisfy(
+                      a ->
+                          assertThat(a.getWho().getIdentifier().getValue())
+                              .isEqualTo(SandboxTokens.APP_CLIENT));
+              assertThat(e.getEntity())
+                  .anySatisfy(
+                      en ->
+                          assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + clientA));
+            });
     assertThat(audit(auditor, "entity=Goal/" + goalB + "&outcome=4"))
         .anySatisfy(e -> assertThat(e.getOutcomeDesc()).startsWith("404"));
     assertThat(audit(auditor, "subtype=search-type&agent=Patient/" + clientA)).isNotEmpty();
@@ -333,7 +450,12 @@ class FhirAuthorizationIT {
   }
 
   private List<AuditEvent> audit(IGenericClient auditor, String query) {
-    Bundle bundle = auditor.search().byUrl("AuditEvent?_count=200&" + query).returnBundle(Bundle.class).execute();
+    Bundle bundle =
+        auditor
+            .search()
+            .byUrl("AuditEvent?_count=200&" + query)
+            .returnBundle(Bundle.class)
+            .execute();
     return bundle.getEntry().stream().map(e -> (AuditEvent) e.getResource()).toList();
   }
 
@@ -382,9 +504,7 @@ class FhirAuthorizationIT {
   }
 
   private static List<String> ids(Bundle bundle) {
-    return bundle.getEntry().stream()
-        .map(e -> e.getResource().getIdElement().getIdPart())
-        .toList();
+    return bundle.getEntry().stream().map(e -> e.getResource().getIdElement().getIdPart()).toList();
   }
 
   private int status(java.util.concurrent.Callable<?> call) {
@@ -415,7 +535,8 @@ class FhirAuthorizationIT {
     return (RSAKey) sandboxKeys.get(new JWKSelector(new JWKMatcher.Builder().build()), null).get(0);
   }
 
-  private JWTClaimsSet claims(String scope, String patient, String fhirUser, String audience, int expiresIn) {
+  private JWTClaimsSet claims(
+      String scope, String patient, String fhirUser, String audience, int expiresIn) {
     Date now = new Date();
     JWTClaimsSet.Builder claims =
         new JWTClaimsSet.Builder()
@@ -436,7 +557,9 @@ class FhirAuthorizationIT {
   }
 
   private static String sign(RSAKey key, JWTClaimsSet claims) throws Exception {
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
     jwt.sign(new RSASSASigner(key));
     return jwt.serialize();
   }

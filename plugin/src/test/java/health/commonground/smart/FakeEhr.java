@@ -80,7 +80,11 @@ final class FakeEhr {
         exchange,
         200,
         "application/fhir+json",
-        "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"text\":\"" + name + "\"}]}");
+        "{\"resourceType\":\"Patient\",\"id\":\""
+            + id
+            + "\",\"name\":[{\"text\":\""
+            + name
+            + "\"}]}");
   }
 
   private static void send(HttpExchange exchange, int status, String type, String body)

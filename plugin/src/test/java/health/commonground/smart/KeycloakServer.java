@@ -45,9 +45,13 @@ final class KeycloakServer {
     // A fresh database every run, so the realm file is imported as it is now.
     deleteTree(home.resolve("data"));
     Files.createDirectories(home.resolve("data/import"));
-    Files.copy(realmFile, home.resolve("data/import/commonground.json"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        realmFile,
+        home.resolve("data/import/commonground.json"),
+        StandardCopyOption.REPLACE_EXISTING);
     Files.createDirectories(home.resolve("providers"));
-    // Keycloak rebuilds itself (minutes) when providers/ changes: copy the jar only when it differs.
+    // Keycloak rebuilds itself (minutes) when providers/ changes: copy the jar only when it
+    // differs.
     Path deployed = home.resolve("providers/commonground-keycloak-extension.jar");
     if (!Files.exists(deployed) || Files.mismatch(deployed, extensionJar) != -1) {
       Files.copy(extensionJar, deployed, StandardCopyOption.REPLACE_EXISTING);
@@ -78,7 +82,8 @@ final class KeycloakServer {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
+        throw new IllegalStateException(
+            "Keycloak exited with " + process.exitValue() + "; see " + log);
       }
       try {
         HttpResponse<String> response =

@@ -54,7 +54,8 @@ class SessionStorePostgresIT {
             "Test EHR",
             "https://ehr/fhir",
             LaunchMode.EHR,
-            new SmartUser("https://ehr/fhir/Practitioner/p1", AppRole.CLINICIAN, "Ada Okafor", "sub-1"),
+            new SmartUser(
+                "https://ehr/fhir/Practitioner/p1", AppRole.CLINICIAN, "Ada Okafor", "sub-1"),
             new LaunchContext("client-sam", "Sam Rivera", null, true, null, null, null),
             tokens,
             Instant.now());
@@ -75,8 +76,9 @@ class SessionStorePostgresIT {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static SessionRepository<Session> repository(DataSource dataSource) {
-    return (SessionRepository) new JdbcIndexedSessionRepository(
-        new JdbcTemplate(dataSource),
-        new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+    return (SessionRepository)
+        new JdbcIndexedSessionRepository(
+            new JdbcTemplate(dataSource),
+            new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
   }
 }

@@ -43,7 +43,8 @@ class SmartDiscoveryTest {
             () ->
                 SmartDiscovery.parse(
                     "https://ehr/fhir",
-                    json.readTree("{\"authorization_endpoint\":\"https://as/auth\",\"token_endpoint\":\"t\"}")))
+                    json.readTree(
+                        "{\"authorization_endpoint\":\"https://as/auth\",\"token_endpoint\":\"t\"}")))
         .isInstanceOf(SmartLaunchException.class);
   }
 

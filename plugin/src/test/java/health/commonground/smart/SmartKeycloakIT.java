@@ -52,8 +52,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * SMART launches in headless Chromium against a real Keycloak with our realm and extension: EHR
- * and standalone launch, clinician and client, and the ways a launch must fail.
+ * SMART launches in headless Chromium against a real Keycloak with our realm and extension: EHR and
+ * standalone launch, clinician and client, and the ways a launch must fail.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -63,7 +63,8 @@ class SmartKeycloakIT {
   private static final String PASSWORD = "demo-password";
   private static final String FRAMING_EHR = "https://ehr.example.org";
   private static final Path APP_LOG = Path.of("target/smart-it/app.log");
-  private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.");
+  private static final Pattern JWT =
+      Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.");
 
   private static final int APP_PORT = freePort();
   private static final int KC_PORT = freePort();
@@ -83,7 +84,8 @@ class SmartKeycloakIT {
     registry.add("server.port", () -> APP_PORT);
     registry.add(
         "spring.datasource.url",
-        () -> "jdbc:h2:mem:smartit;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        () ->
+            "jdbc:h2:mem:smartit;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
     registry.add("commonground.demo.enabled", () -> "false");
     registry.add("commonground.smart.app-base-url", () -> APP);
     registry.add("commonground.smart.ehrs[0].name", () -> "Test EHR");
@@ -111,9 +113,7 @@ class SmartKeycloakIT {
     keycloak.start(
         Path.of(System.getProperty("keycloak.realm", "../deploy/keycloak/realm-commonground.json")),
         Path.of(System.getProperty("keycloak.extension")),
-        Map.of(
-            "COMMONGROUND_FHIR_BASE_URL", ehr.iss(),
-            "COMMONGROUND_APP_BASE_URL", APP));
+        Map.of("COMMONGROUND_FHIR_BASE_URL", ehr.iss(), "COMMONGROUND_APP_BASE_URL", APP));
     System.out.printf("Keycloak ready in %d s%n", (System.nanoTime() - started) / 1_000_000_000);
   }
 
@@ -142,7 +142,8 @@ class SmartKeycloakIT {
                 + "\"smart_style_url\":\"https://ehr.example.org/style.json\"}");
     try (Browser browser = new Browser()) {
       browser.open(APP + "/launch?iss=" + enc(ehr.iss()) + "&launch=" + enc(launch));
-      assertThat(browser.url()).startsWith(KC + "/realms/commonground/protocol/openid-connect/auth");
+      assertThat(browser.url())
+          .startsWith(KC + "/realms/commonground/protocol/openid-connect/auth");
       assertThat(query(browser.url(), "code_challenge_method")).isEqualTo("S256");
       assertThat(query(browser.url(), "aud")).isEqualTo(ehr.iss());
       assertThat(query(browser.url(), "launch")).isEqualTo(launch);
@@ -153,7 +154,8 @@ class SmartKeycloakIT {
       assertThat(browser.url()).isEqualTo(APP + "/app");
       assertThat(browser.text(By.id("user-role"))).isEqualTo("clinician");
       assertThat(browser.text(By.id("user-name"))).isEqualTo("Ada Okafor");
-      assertThat(browser.text(By.id("fhir-user"))).isEqualTo(ehr.iss() + "/Practitioner/therapist-okafor");
+      assertThat(browser.text(By.id("fhir-user")))
+          .isEqualTo(ehr.iss() + "/Practitioner/therapist-okafor");
       assertThat(browser.text(By.id("patient-id"))).isEqualTo("client-sam");
       assertThat(browser.text(By.id("patient-name"))).isEqualTo("Sam Rivera");
       assertThat(browser.text(By.id("encounter-id"))).isEqualTo("enc-1");
@@ -254,10 +256,12 @@ class SmartKeycloakIT {
       browser.open(withQuery(plain, "code_challenge", "a".repeat(50)));
       assertThat(browser.url()).startsWith(APP + "/launch/callback");
       assertThat(query(browser.url(), "error")).isEqualTo("invalid_request");
-      assertThat(browser.text(By.id("error-message"))).contains("refused the launch: invalid_request");
+      assertThat(browser.text(By.id("error-message")))
+          .contains("refused the launch: invalid_request");
 
       browser.open(APP + "/launch/standalone?iss=" + enc(ehr.iss()) + "&role=clinician");
-      browser.open(withoutQuery(withoutQuery(browser.url(), "code_challenge"), "code_challenge_method"));
+      browser.open(
+          withoutQuery(withoutQuery(browser.url(), "code_challenge"), "code_challenge_method"));
       assertThat(query(browser.url(), "error")).isEqualTo("invalid_request");
       assertThat(browser.text(By.id("error-message"))).contains("refused the launch");
     }
@@ -285,7 +289,8 @@ class SmartKeycloakIT {
       browser.keycloakLogin("therapist-okafor", PASSWORD, KC);
       code = query(browser.url(), "code");
       // The app never started this launch: it must not accept its answer either.
-      assertThat(browser.text(By.id("error-message"))).contains("does not belong to an open launch");
+      assertThat(browser.text(By.id("error-message")))
+          .contains("does not belong to an open launch");
     }
     assertThat(code).isNotBlank();
     HttpResponse<String> wrong = tokenRequest(code, Pkce.newVerifier());
@@ -319,7 +324,9 @@ class SmartKeycloakIT {
     }
     try (Browser browser = new Browser()) {
       browser.open(APP + "/launch?iss=" + enc(ehr.iss()) + "&launch=" + enc(used));
-      assertThat(query(browser.url(), "error")).as("a launch id works once").isEqualTo("invalid_request");
+      assertThat(query(browser.url(), "error"))
+          .as("a launch id works once")
+          .isEqualTo("invalid_request");
     }
   }
 
@@ -378,7 +385,8 @@ class SmartKeycloakIT {
     assertThat(home.headers().firstValue("Content-Security-Policy").orElseThrow())
         .contains("frame-ancestors 'self' " + FRAMING_EHR)
         .contains("default-src 'self'");
-    assertThat(home.headers().firstValue("Strict-Transport-Security").orElseThrow()).contains("max-age=31536000");
+    assertThat(home.headers().firstValue("Strict-Transport-Security").orElseThrow())
+        .contains("max-age=31536000");
     assertThat(home.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     assertThat(home.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
     assertThat(home.headers().firstValue("X-Frame-Options")).isEmpty();
@@ -406,7 +414,10 @@ class SmartKeycloakIT {
     RSAPrivateKey key = demoKey();
     SignedJWT assertion =
         new SignedJWT(
-            new JWSHeader.Builder(JWSAlgorithm.RS384).keyID("backend-service-demo").type(JOSEObjectType.JWT).build(),
+            new JWSHeader.Builder(JWSAlgorithm.RS384)
+                .keyID("backend-service-demo")
+                .type(JOSEObjectType.JWT)
+                .build(),
             new JWTClaimsSet.Builder()
                 .issuer("common-ground-backend")
                 .subject("common-ground-backend")
@@ -432,13 +443,20 @@ class SmartKeycloakIT {
 
     String backendToken = JSON.readTree(response.body()).path("access_token").asText();
     HttpResponse<String> notRegistrar =
-        postJson(keycloak.realmUrl() + "/smart-launch/launches", "{\"patient\":\"client-sam\"}", backendToken);
+        postJson(
+            keycloak.realmUrl() + "/smart-launch/launches",
+            "{\"patient\":\"client-sam\"}",
+            backendToken);
     assertThat(notRegistrar.statusCode()).isEqualTo(403);
     HttpResponse<String> anonymous =
-        postJson(keycloak.realmUrl() + "/smart-launch/launches", "{\"patient\":\"client-sam\"}", null);
+        postJson(
+            keycloak.realmUrl() + "/smart-launch/launches", "{\"patient\":\"client-sam\"}", null);
     assertThat(anonymous.statusCode()).isEqualTo(401);
     HttpResponse<String> bad =
-        postJson(keycloak.realmUrl() + "/smart-launch/launches", "{\"patient\":\"../x\"}", ehrLauncherToken());
+        postJson(
+            keycloak.realmUrl() + "/smart-launch/launches",
+            "{\"patient\":\"../x\"}",
+            ehrLauncherToken());
     assertThat(bad.statusCode()).isEqualTo(400);
   }
 
@@ -451,7 +469,9 @@ class SmartKeycloakIT {
     String log = Files.readString(APP_LOG);
     assertThat(log).contains("SMART EHR launch completed");
     for (String seen : Browser.SEEN) {
-      assertThat(JWT.matcher(seen).find()).as("a JWT in a page or URL: %s", abbreviated(seen)).isFalse();
+      assertThat(JWT.matcher(seen).find())
+          .as("a JWT in a page or URL: %s", abbreviated(seen))
+          .isFalse();
       for (String token : tokens) {
         assertThat(seen).doesNotContain(token);
       }
@@ -514,10 +534,14 @@ class SmartKeycloakIT {
     return postForm(
         keycloak.realmUrl() + "/protocol/openid-connect/token",
         Map.of(
-            "grant_type", "authorization_code",
-            "code", code,
-            "redirect_uri", APP + "/launch/callback",
-            "code_verifier", verifier),
+            "grant_type",
+            "authorization_code",
+            "code",
+            code,
+            "redirect_uri",
+            APP + "/launch/callback",
+            "code_verifier",
+            verifier),
         "common-ground:common-ground-demo-secret");
   }
 
@@ -538,7 +562,8 @@ class SmartKeycloakIT {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static HttpResponse<String> postJson(String url, String json, String bearer) throws Exception {
+  private static HttpResponse<String> postJson(String url, String json, String bearer)
+      throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url))
             .header("Content-Type", "application/json")
@@ -584,11 +609,17 @@ class SmartKeycloakIT {
   }
 
   private static String withQuery(String url, String name, String value) {
-    return UriComponentsBuilder.fromUriString(url).replaceQueryParam(name, enc(value)).build(true).toUriString();
+    return UriComponentsBuilder.fromUriString(url)
+        .replaceQueryParam(name, enc(value))
+        .build(true)
+        .toUriString();
   }
 
   private static String withoutQuery(String url, String name) {
-    return UriComponentsBuilder.fromUriString(url).replaceQueryParam(name).build(true).toUriString();
+    return UriComponentsBuilder.fromUriString(url)
+        .replaceQueryParam(name)
+        .build(true)
+        .toUriString();
   }
 
   private static String enc(String value) {

@@ -59,7 +59,8 @@ class SmartSandboxIT {
       assertThat(browser.text(By.id("user-role"))).isEqualTo("client");
       assertThat(browser.text(By.id("launch-mode"))).isEqualTo("standalone");
       assertThat(browser.text(By.id("fhir-user"))).contains("Patient/");
-      assertThat(browser.text(By.id("fhir-user"))).endsWith("Patient/" + browser.text(By.id("patient-id")));
+      assertThat(browser.text(By.id("fhir-user")))
+          .endsWith("Patient/" + browser.text(By.id("patient-id")));
       assertThat(browser.text(By.id("patient-name"))).isNotEqualTo("(name not available)");
       browser.screenshot("sandbox-standalone-client");
     }
@@ -81,8 +82,11 @@ class SmartSandboxIT {
   /** On the sandbox's sign-in page, picks the first person of the given section. */
   private static void signInIfAsked(Browser browser, String section) {
     new WebDriverWait(browser.driver(), java.time.Duration.ofSeconds(60))
-        .until(d -> d.getCurrentUrl().contains("/sandbox/login") || d.getCurrentUrl().startsWith(APP + "/app")
-            || d.getCurrentUrl().startsWith(APP + "/launch/callback"));
+        .until(
+            d ->
+                d.getCurrentUrl().contains("/sandbox/login")
+                    || d.getCurrentUrl().startsWith(APP + "/app")
+                    || d.getCurrentUrl().startsWith(APP + "/launch/callback"));
     if (browser.url().contains("/sandbox/login")) {
       browser.record();
       browser

@@ -3,7 +3,6 @@ package health.commonground.testing;
 import ca.uhn.fhir.rest.client.api.IClientInterceptor;
 import ca.uhn.fhir.rest.client.api.IHttpRequest;
 import ca.uhn.fhir.rest.client.api.IHttpResponse;
-import java.time.Instant;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -24,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -35,8 +35,8 @@ import java.util.stream.Collectors;
 
 /**
  * Real tokens from the built-in SMART sandbox, for tests that call the FHIR API: a backend
- * service's (client_credentials with a private_key_jwt assertion) or a person's (authorization
- * code with PKCE, signing in on the sandbox's page as a demo clinician or client).
+ * service's (client_credentials with a private_key_jwt assertion) or a person's (authorization code
+ * with PKCE, signing in on the sandbox's page as a demo clinician or client).
  *
  * <pre>{@code
  * SandboxTokens tokens = SandboxTokens.at("http://127.0.0.1:" + port);
@@ -50,6 +50,7 @@ public final class SandboxTokens {
   public static final String APP_CLIENT = "common-ground";
   public static final String APP_SECRET = "common-ground-sandbox-secret";
   public static final String PUBLIC_CLIENT = "common-ground-public";
+
   /** Everything a test needs to read and write: all types, all interactions. */
   public static final String ALL_SYSTEM_SCOPES = "system/*.cruds";
 
@@ -120,18 +121,24 @@ public final class SandboxTokens {
 
   public Map<String, Object> backendTokenResponse(String scope) {
     return post(
-        "/oauth2/token",
-        Map.of(
-            "grant_type", "client_credentials",
-            "scope", scope,
-            "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            "client_assertion", clientAssertion()),
-        null).body();
+            "/oauth2/token",
+            Map.of(
+                "grant_type",
+                "client_credentials",
+                "scope",
+                scope,
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion",
+                clientAssertion()),
+            null)
+        .body();
   }
 
   /** The signed JWT with which the backend test client authenticates (SMART asymmetric auth). */
   public String clientAssertion() {
-    try (InputStream in = SandboxTokens.class.getResourceAsStream("/sandbox/backend-client-key.json")) {
+    try (InputStream in =
+        SandboxTokens.class.getResourceAsStream("/sandbox/backend-client-key.json")) {
       RSAKey key = RSAKey.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
       Date now = new Date();
       SignedJWT jwt =
@@ -191,8 +198,8 @@ public final class SandboxTokens {
   }
 
   /**
-   * An authorization request in progress, for tests that take the flow apart. Each flow has its
-   * own browser session, so no earlier sign-in carries over.
+   * An authorization request in progress, for tests that take the flow apart. Each flow has its own
+   * browser session, so no earlier sign-in carries over.
    */
   public Flow startAuthorization(String clientId, String scope, String launch, String method) {
     return new SandboxTokens(baseUrl).authorizeInThisSession(clientId, scope, launch, method);
@@ -242,12 +249,12 @@ public final class SandboxTokens {
         return codeFrom(location);
       }
       HttpResponse<String> loginPage = get(path(location));
-      Matcher csrf =
-          Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(loginPage.body());
+      Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(loginPage.body());
       if (!csrf.find()) {
         throw new IllegalStateException("No sign-in form: " + loginPage.body());
       }
-      Response signedIn = post("/sandbox/login", Map.of("user", user, "_csrf", csrf.group(1)), null);
+      Response signedIn =
+          post("/sandbox/login", Map.of("user", user, "_csrf", csrf.group(1)), null);
       HttpResponse<String> authorized = get(path(signedIn.location()));
       return codeFrom(location(authorized));
     }
@@ -262,12 +269,15 @@ public final class SandboxTokens {
         params.put("client_id", clientId);
       }
       return post(
-          "/oauth2/token",
-          params,
-          APP_CLIENT.equals(clientId)
-              ? "Basic " + Base64.getEncoder().encodeToString(
-                  (APP_CLIENT + ":" + APP_SECRET).getBytes(StandardCharsets.UTF_8))
-              : null).body();
+              "/oauth2/token",
+              params,
+              APP_CLIENT.equals(clientId)
+                  ? "Basic "
+                      + Base64.getEncoder()
+                          .encodeToString(
+                              (APP_CLIENT + ":" + APP_SECRET).getBytes(StandardCharsets.UTF_8))
+                  : null)
+          .body();
     }
 
     public String verifier() {
@@ -298,14 +308,18 @@ public final class SandboxTokens {
         .headers()
         .firstValue("Location")
         .orElseThrow(
-            () -> new IllegalStateException(
-                "Expected a redirect, got " + response.statusCode() + ": " + response.body()));
+            () ->
+                new IllegalStateException(
+                    "Expected a redirect, got " + response.statusCode() + ": " + response.body()));
   }
 
   private HttpResponse<String> get(String path) {
     try {
       return http.send(
-          HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Accept", "text/html").GET().build(),
+          HttpRequest.newBuilder(URI.create(baseUrl + path))
+              .header("Accept", "text/html")
+              .GET()
+              .build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -328,13 +342,16 @@ public final class SandboxTokens {
       if (authorization != null) {
         request.header("Authorization", authorization);
       }
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       Map<String, Object> body =
           response.body().startsWith("{") ? JSON.readValue(response.body(), Map.class) : Map.of();
       Map<String, Object> withStatus = new LinkedHashMap<>(body);
       withStatus.put("http_status", response.statusCode());
       return new Response(
-          response.statusCode(), withStatus, response.headers().firstValue("Location").orElse(null));
+          response.statusCode(),
+          withStatus,
+          response.headers().firstValue("Location").orElse(null));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -345,8 +362,11 @@ public final class SandboxTokens {
 
   private static String form(Map<String, String> params) {
     return params.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-            + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .map(
+            e ->
+                URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
         .collect(Collectors.joining("&"));
   }
 

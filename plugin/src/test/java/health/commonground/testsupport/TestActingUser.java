@@ -12,8 +12,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * Test-only: lets a test say who is acting with the header {@value #HEADER} (e.g.
  * "Practitioner/okafor") on a request authenticated with a sandbox backend token, so tests can act
- * as each party without a sign-in per user.
- * It exists only on the test classpath and is registered only by tests that import it.
+ * as each party without a sign-in per user. It exists only on the test classpath and is registered
+ * only by tests that import it.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestActingUser {

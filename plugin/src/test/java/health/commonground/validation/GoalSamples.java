@@ -43,7 +43,9 @@ final class GoalSamples {
     return new ProfileValidator(fhirContext, new ImplementationGuide(fhirContext));
   }
 
-  /** Plain HAPI validation on the same chain: a FhirInstanceValidator, one core validator a call. */
+  /**
+   * Plain HAPI validation on the same chain: a FhirInstanceValidator, one core validator a call.
+   */
   static FhirValidator plainHapi(ProfileValidator ours) {
     return ProfileValidator.newValidator(
         ours.fhirContext(), new FhirInstanceValidator(ours.validationSupport()));
@@ -58,7 +60,9 @@ final class GoalSamples {
     Map<String, Goal> goals = load(fhirContext, INVALID);
     Goal unknownProfile = minimalClientGoal();
     unknownProfile.getMeta().getProfile().clear();
-    unknownProfile.getMeta().addProfile("https://commonground.health/fhir/StructureDefinition/nope");
+    unknownProfile
+        .getMeta()
+        .addProfile("https://commonground.health/fhir/StructureDefinition/nope");
     goals.put("built: unknown profile", unknownProfile);
     Goal noProfileNoSubject = minimalClientGoal();
     noProfileNoSubject.getMeta().getProfile().clear();
@@ -108,7 +112,8 @@ final class GoalSamples {
       for (Resource file : files) {
         try (InputStream in = file.getInputStream()) {
           String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-          goals.put(file.getFilename(), fhirContext.newJsonParser().parseResource(Goal.class, json));
+          goals.put(
+              file.getFilename(), fhirContext.newJsonParser().parseResource(Goal.class, json));
         }
       }
     } catch (IOException e) {

@@ -48,7 +48,8 @@ class ProfileValidatorTest {
     goals.putAll(GoalSamples.invalid(fhirContext));
     FhirValidator plain = GoalSamples.plainHapi(validator);
     expected = new LinkedHashMap<>();
-    goals.forEach((name, goal) -> expected.put(name, GoalSamples.describe(plain.validateWithResult(goal))));
+    goals.forEach(
+        (name, goal) -> expected.put(name, GoalSamples.describe(plain.validateWithResult(goal))));
   }
 
   @Test
@@ -131,7 +132,9 @@ class ProfileValidatorTest {
   @Test
   void aClientGoalWithoutDescriptionTextIsAnErrorOnTheDescription() {
     Goal goal = GoalSamples.minimalClientGoal();
-    goal.getDescription().setText(null).addCoding(new Coding("http://snomed.info/sct", "73595000", null));
+    goal.getDescription()
+        .setText(null)
+        .addCoding(new Coding("http://snomed.info/sct", "73595000", null));
 
     assertThat(errorsOf(goal))
         .anyMatch(

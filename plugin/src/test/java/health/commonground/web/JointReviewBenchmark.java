@@ -32,12 +32,13 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Server-side figures of the clinician view, printed (not asserted): a client with 60 goals (30 in
  * the client's words, 30 therapist goals, linked in pairs, 20 named divergences with strategies),
  * reached through the real sandbox EHR launch; then the view is fetched over loopback repeatedly.
- * Prints the median and p95 time per page, the page's HTML size and the first visit's transfer
- * (the page and every stylesheet and script it loads).
+ * Prints the median and p95 time per page, the page's HTML size and the first visit's transfer (the
+ * page and every stylesheet and script it loads).
  *
  * <p>Run with the plugin's test classpath after {@code mvn -pl plugin -am test-compile}, e.g.
- * {@code java -cp <test classpath> health.commonground.web.JointReviewBenchmark} from {@code plugin/}
- * (an IDE's "run main" does the same). It writes the page to target/benchmark-clinician-view.html.
+ * {@code java -cp <test classpath> health.commonground.web.JointReviewBenchmark} from {@code
+ * plugin/} (an IDE's "run main" does the same). It writes the page to
+ * target/benchmark-clinician-view.html.
  */
 public final class JointReviewBenchmark {
 
@@ -83,22 +84,33 @@ public final class JointReviewBenchmark {
       int htmlBytes = html.getBytes(StandardCharsets.UTF_8).length;
       Files.writeString(java.nio.file.Path.of("target/benchmark-clinician-view.html"), html);
       long gzipped =
-          http.send(HttpRequest.newBuilder(URI.create(base + "/app")).header("Accept-Encoding", "gzip").GET().build(),
+          http.send(
+                  HttpRequest.newBuilder(URI.create(base + "/app"))
+                      .header("Accept-Encoding", "gzip")
+                      .GET()
+                      .build(),
                   HttpResponse.BodyHandlers.ofByteArray())
-              .body().length;
+              .body()
+              .length;
       long assets = 0;
       long assetsGzipped = 0;
       List<String> loaded = new ArrayList<>();
       Matcher m = Pattern.compile("(?:href|src)=\"(/[^\"]+\\.(?:css|js))\"").matcher(html);
       while (m.find()) {
         HttpResponse<byte[]> asset =
-            http.send(HttpRequest.newBuilder(URI.create(base + m.group(1))).GET().build(),
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + m.group(1))).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assets += asset.body().length;
         assetsGzipped +=
-            http.send(HttpRequest.newBuilder(URI.create(base + m.group(1))).header("Accept-Encoding", "gzip").GET().build(),
+            http.send(
+                    HttpRequest.newBuilder(URI.create(base + m.group(1)))
+                        .header("Accept-Encoding", "gzip")
+                        .GET()
+                        .build(),
                     HttpResponse.BodyHandlers.ofByteArray())
-                .body().length;
+                .body()
+                .length;
         loaded.add(m.group(1) + " " + asset.body().length + " B");
       }
       System.out.printf(
@@ -106,8 +118,12 @@ public final class JointReviewBenchmark {
           nanos[RUNS / 2] / 1e6, nanos[(int) (RUNS * 0.95)] / 1e6, RUNS);
       System.out.printf("Page HTML: %.1f KB%n", htmlBytes / 1024.0);
       loaded.forEach(a -> System.out.println("  asset " + a));
-      System.out.printf("First visit transfer (HTML + assets, uncompressed): %.1f KB%n", (htmlBytes + assets) / 1024.0);
-      System.out.printf("First visit transfer (HTML + assets, gzip): %.1f KB%n", (gzipped + assetsGzipped) / 1024.0);
+      System.out.printf(
+          "First visit transfer (HTML + assets, uncompressed): %.1f KB%n",
+          (htmlBytes + assets) / 1024.0);
+      System.out.printf(
+          "First visit transfer (HTML + assets, gzip): %.1f KB%n",
+          (gzipped + assetsGzipped) / 1024.0);
     } finally {
       context.close();
     }
@@ -125,19 +141,24 @@ public final class JointReviewBenchmark {
     Patient client = new Patient();
     client.addName().setFamily("Sixty").addGiven("Sam");
     client.addGeneralPractitioner(new Reference("Practitioner/" + practitioner));
-    String patient = writer.create(client, null, ActingUser.SYSTEM).resource().getIdElement().getIdPart();
+    String patient =
+        writer.create(client, null, ActingUser.SYSTEM).resource().getIdElement().getIdPart();
     ActingUser therapist = new ActingUser("Practitioner", practitioner, "Robin Bench");
     for (int i = 0; i < 30; i++) {
       Goal mine =
           actions.recordClientGoal(
               patient,
-              "In my own words, goal number " + i + ": I want my evenings back and to feel less on edge at work",
+              "In my own words, goal number "
+                  + i
+                  + ": I want my evenings back and to feel less on edge at work",
               i % 3 == 0 ? "es" : "en",
               therapist);
       Goal theirs =
           actions.addTherapistGoal(
               patient,
-              "Therapist goal " + i + ": reduce avoidance and rumination, measured by weekly self-monitoring",
+              "Therapist goal "
+                  + i
+                  + ": reduce avoidance and rumination, measured by weekly self-monitoring",
               "en",
               therapist);
       String mineId = mine.getIdElement().getIdPart();
@@ -145,10 +166,20 @@ public final class JointReviewBenchmark {
       if (i < 20) {
         Goal named =
             divergences.nameDivergence(
-                mineId, theirsRef, List.of(DivergenceDimension.values()[i % 5]), "Named in session " + i,
-                null, therapist);
+                mineId,
+                theirsRef,
+                List.of(DivergenceDimension.values()[i % 5]),
+                "Named in session " + i,
+                null,
+                therapist);
         divergences.logStrategy(
-            mineId, theirsRef, AlignmentStrategy.values()[i % 6], null, "Talked it through", null, therapist);
+            mineId,
+            theirsRef,
+            AlignmentStrategy.values()[i % 6],
+            null,
+            "Talked it through",
+            null,
+            therapist);
       } else {
         divergences.link(mineId, theirsRef, null, therapist);
       }
@@ -157,9 +188,11 @@ public final class JointReviewBenchmark {
   }
 
   /** The sandbox EHR launch, as a browser does it: launcher form, authorization, callback. */
-  private static void launch(HttpClient http, String base, String practitioner, String patient) throws Exception {
+  private static void launch(HttpClient http, String base, String practitioner, String patient)
+      throws Exception {
     String form =
-        http.send(HttpRequest.newBuilder(URI.create(base + "/sandbox/launch")).GET().build(),
+        http.send(
+                HttpRequest.newBuilder(URI.create(base + "/sandbox/launch")).GET().build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
     Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(form);
@@ -188,7 +221,8 @@ public final class JointReviewBenchmark {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (!landed.uri().getPath().equals("/app")) {
-      throw new IllegalStateException("The launch ended at " + landed.uri() + " (" + landed.statusCode() + ")");
+      throw new IllegalStateException(
+          "The launch ended at " + landed.uri() + " (" + landed.statusCode() + ")");
     }
   }
 

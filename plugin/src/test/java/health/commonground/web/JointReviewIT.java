@@ -46,9 +46,12 @@ import org.springframework.test.context.DynamicPropertySource;
 class JointReviewIT {
 
   private static final Path SHOTS = Path.of("target/screenshots");
-  private static final String CLIENT_WORDS = "I want to wake up on Mondays without dreading the week";
-  private static final String THERAPIST_WORDS = "Reduce Sunday-evening anticipatory anxiety (GAD-7 below 10)";
-  private static final String SHARED_WORDS = "Sunday evenings that end calmly, so Monday starts rested";
+  private static final String CLIENT_WORDS =
+      "I want to wake up on Mondays without dreading the week";
+  private static final String THERAPIST_WORDS =
+      "Reduce Sunday-evening anticipatory anxiety (GAD-7 below 10)";
+  private static final String SHARED_WORDS =
+      "Sunday evenings that end calmly, so Monday starts rested";
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -83,8 +86,10 @@ class JointReviewIT {
   @Order(1)
   void clinicianLaunchesFromTheEhrWithTheClientInContext() throws IOException {
     clinician.open(app() + "/sandbox/launch");
-    new Select(clinician.find(By.name("practitioner"))).selectByVisibleText(option(clinician, "practitioner", "Haddad"));
-    new Select(clinician.find(By.name("patient"))).selectByVisibleText(option(clinician, "patient", "Ellis"));
+    new Select(clinician.find(By.name("practitioner")))
+        .selectByVisibleText(option(clinician, "practitioner", "Haddad"));
+    new Select(clinician.find(By.name("patient")))
+        .selectByVisibleText(option(clinician, "patient", "Ellis"));
     clinician.find(By.name("banner")).click();
     clinician.find(By.cssSelector("button[type=submit]")).click();
     clinician.waitFor(By.id("board"));
@@ -100,7 +105,8 @@ class JointReviewIT {
 
   @Test
   @Order(2)
-  void clinicianRecordsBothVoicesNamesTheDivergenceLogsAStrategyAndProposesASharedGoal() throws IOException {
+  void clinicianRecordsBothVoicesNamesTheDivergenceLogsAStrategyAndProposesASharedGoal()
+      throws IOException {
     clinician.find(By.id("new-client-text")).sendKeys(CLIENT_WORDS);
     WebElement lang = clinician.find(By.id("new-client-lang"));
     lang.clear();
@@ -108,7 +114,8 @@ class JointReviewIT {
     submit(clinician, By.id("new-client-text"));
     clinician.waitForFlash("Saved: the client's goal");
     WebElement clientCard = card(clinician, CLIENT_WORDS);
-    assertThat(clientCard.findElement(By.tagName("blockquote")).getAttribute("lang")).isEqualTo("en");
+    assertThat(clientCard.findElement(By.tagName("blockquote")).getAttribute("lang"))
+        .isEqualTo("en");
 
     clinician.find(By.id("new-therapist-text")).sendKeys(THERAPIST_WORDS);
     submit(clinician, By.id("new-therapist-text"));
@@ -119,7 +126,9 @@ class JointReviewIT {
     openActions(clinician, CLIENT_WORDS);
     WebElement forms = card(clinician, CLIENT_WORDS).findElement(By.className("action-forms"));
     new Select(forms.findElement(By.name("counterpart")))
-        .selectByVisibleText(optionContaining(forms.findElement(By.name("counterpart")), THERAPIST_WORDS.substring(0, 30)));
+        .selectByVisibleText(
+            optionContaining(
+                forms.findElement(By.name("counterpart")), THERAPIST_WORDS.substring(0, 30)));
     forms.findElement(By.cssSelector("input[value='client-readiness']")).click();
     forms.findElement(By.cssSelector("input[value='different-perspectives']")).click();
     clinician.shot("clinician-name-divergence-form");
@@ -127,20 +136,27 @@ class JointReviewIT {
     forms.findElement(By.cssSelector("form[action$='/divergence'] button[type=submit]")).click();
     clinician.waitForFlash("Saved: the divergence is named");
     String pair = tag(clinician, CLIENT_WORDS) + "-" + tag(clinician, THERAPIST_WORDS);
-    assertThat(divergence(clinician, pair).getText()).contains("Client readiness", "Different perspectives", "identified");
+    assertThat(divergence(clinician, pair).getText())
+        .contains("Client readiness", "Different perspectives", "identified");
 
     // Log a strategy on it.
     openDivergence(clinician, pair);
-    WebElement strategyForm = divergence(clinician, pair).findElement(By.cssSelector("form[action$='/strategy']"));
+    WebElement strategyForm =
+        divergence(clinician, pair).findElement(By.cssSelector("form[action$='/strategy']"));
     strategyForm.findElement(By.cssSelector("input[value='open-communication']")).click();
-    strategyForm.findElement(By.name("note")).sendKeys("Asked what Mondays feel like; shared what I notice on Sundays");
+    strategyForm
+        .findElement(By.name("note"))
+        .sendKeys("Asked what Mondays feel like; shared what I notice on Sundays");
     strategyForm.findElement(By.cssSelector("button[type=submit]")).click();
     clinician.waitForFlash("Saved: the strategy");
-    assertThat(divergence(clinician, pair).findElement(By.className("timeline")).getText()).contains("Open communication");
+    assertThat(divergence(clinician, pair).findElement(By.className("timeline")).getText())
+        .contains("Open communication");
 
     // Propose a shared goal, prefilled from both wordings.
     openDivergence(clinician, pair);
-    WebElement details = divergence(clinician, pair).findElement(By.cssSelector(".action-forms details:last-of-type"));
+    WebElement details =
+        divergence(clinician, pair)
+            .findElement(By.cssSelector(".action-forms details:last-of-type"));
     details.findElement(By.tagName("summary")).click();
     WebElement wording = details.findElement(By.name("text"));
     assertThat(wording.getAttribute("value")).contains(CLIENT_WORDS).contains(THERAPIST_WORDS);
@@ -165,7 +181,8 @@ class JointReviewIT {
   void theClientSeesTheSharedGoalInTheirPortalAndAcceptsIt() throws IOException {
     client.open(app() + "/launch/standalone?role=client");
     client.waitFor(By.cssSelector("form[action='login'] button"));
-    for (WebElement button : client.driver.findElements(By.cssSelector("form[action='login'] button"))) {
+    for (WebElement button :
+        client.driver.findElements(By.cssSelector("form[action='login'] button"))) {
       if (button.getText().contains("Ellis")) {
         button.click();
         break;
@@ -174,7 +191,8 @@ class JointReviewIT {
     client.waitFor(By.id("board"));
     assertThat(client.text(By.id("user-role"))).isEqualTo("client");
     assertThat(client.text(By.tagName("h1"))).isEqualTo("Your goals");
-    assertThat(client.text(By.id("main"))).contains("What matters most to you right now?", "Is this goal still yours?");
+    assertThat(client.text(By.id("main")))
+        .contains("What matters most to you right now?", "Is this goal still yours?");
     // Plain language: no codes, no clinician tags.
     assertThat(client.driver.findElements(By.cssSelector(".tag, .badge.status"))).isEmpty();
     client.shot("client-view");
@@ -182,7 +200,9 @@ class JointReviewIT {
 
     WebElement shared = card(client, SHARED_WORDS);
     assertThat(shared.getText()).contains("Suggested");
-    shared.findElement(By.cssSelector("form[action$='/acceptance'] input[value='agree'] ~ button")).click();
+    shared
+        .findElement(By.cssSelector("form[action$='/acceptance'] input[value='agree'] ~ button"))
+        .click();
     client.waitForFlash("Saved: you agree");
     assertThat(card(client, SHARED_WORDS).getText()).contains("You both agree");
     client.shot("client-accepted");
@@ -193,7 +213,8 @@ class JointReviewIT {
   void theClinicianScreenThenShowsTheSharedGoalActive() throws IOException {
     clinician.open(app() + "/app");
     WebElement shared = card(clinician, SHARED_WORDS);
-    assertThat(shared.findElement(By.cssSelector(".badge.lifecycle")).getText()).isEqualTo("active");
+    assertThat(shared.findElement(By.cssSelector(".badge.lifecycle")).getText())
+        .isEqualTo("active");
     assertThat(shared.getText()).contains("agrees");
     clinician.shot("clinician-shared-goal-active");
   }
@@ -206,7 +227,9 @@ class JointReviewIT {
     client.open(app() + "/app");
     WebElement theirs = card(client, THERAPIST_WORDS);
     theirs.findElement(By.cssSelector("details summary")).click();
-    theirs.findElement(By.cssSelector("form[action$='/note'] textarea")).sendKeys("Why GAD-7? What is that?");
+    theirs
+        .findElement(By.cssSelector("form[action$='/note'] textarea"))
+        .sendKeys("Why GAD-7? What is that?");
     theirs.findElement(By.cssSelector("form[action$='/note'] button")).click();
     client.waitForFlash("Sent: your question");
 
@@ -217,12 +240,18 @@ class JointReviewIT {
     noteDetails.findElement(By.cssSelector("button[type=submit]")).click();
     clinician.waitFor(By.id("conflict"));
     String conflict = clinician.text(By.id("conflict"));
-    assertThat(conflict).contains("Someone else changed this goal", "The version you saw", "The version now",
-        "Explain the GAD-7 next time");
+    assertThat(conflict)
+        .contains(
+            "Someone else changed this goal",
+            "The version you saw",
+            "The version now",
+            "Explain the GAD-7 next time");
     clinician.shot("clinician-conflict");
     // Nothing was overwritten: the client's question is there, the clinician's note is not.
     String therapistCard = card(clinician, THERAPIST_WORDS).getText();
-    assertThat(therapistCard).contains("Why GAD-7? What is that?").doesNotContain("Explain the GAD-7 next time —");
+    assertThat(therapistCard)
+        .contains("Why GAD-7? What is that?")
+        .doesNotContain("Explain the GAD-7 next time —");
   }
 
   @Test
@@ -251,14 +280,17 @@ class JointReviewIT {
     client.open(app() + "/app?lang=en");
     client.find(By.linkText("Printable summary")).click();
     client.waitFor(By.className("summary"));
-    assertThat(client.text(By.className("summary"))).contains("What we agreed", SHARED_WORDS, CLIENT_WORDS);
+    assertThat(client.text(By.className("summary")))
+        .contains("What we agreed", SHARED_WORDS, CLIENT_WORDS);
     client.shot("summary");
     client.axe("summary");
 
     // Another client's goals: a page a person understands, no stack trace.
     client.open(app() + "/app/clients/not-my-record");
     assertThat(client.text(By.tagName("h1"))).isEqualTo("Not found");
-    assertThat(client.driver.getPageSource()).doesNotContain("Exception").doesNotContain("at health.");
+    assertThat(client.driver.getPageSource())
+        .doesNotContain("Exception")
+        .doesNotContain("at health.");
     client.shot("error-not-found");
     client.axe("error-page");
   }
@@ -269,7 +301,8 @@ class JointReviewIT {
     try (Chrome standalone = new Chrome()) {
       standalone.open(app() + "/launch/standalone?role=clinician");
       standalone.waitFor(By.cssSelector("form[action='login'] button"));
-      for (WebElement button : standalone.driver.findElements(By.cssSelector("form[action='login'] button"))) {
+      for (WebElement button :
+          standalone.driver.findElements(By.cssSelector("form[action='login'] button"))) {
         if (button.getText().contains("Haddad")) {
           button.click();
           break;
@@ -320,21 +353,27 @@ class JointReviewIT {
   }
 
   private static void submit(Chrome browser, By field) {
-    browser.find(field).findElement(By.xpath("./ancestor::form")).findElement(By.cssSelector("button[type=submit]")).click();
+    browser
+        .find(field)
+        .findElement(By.xpath("./ancestor::form"))
+        .findElement(By.cssSelector("button[type=submit]"))
+        .click();
   }
 
   /** The goal card showing these words. */
   private static WebElement card(Chrome browser, String words) {
     return browser.wait.until(
-        d -> d.findElements(By.cssSelector(".goal-card")).stream()
-            .filter(c -> c.getText().contains(words))
-            .findFirst()
-            .orElse(null));
+        d ->
+            d.findElements(By.cssSelector(".goal-card")).stream()
+                .filter(c -> c.getText().contains(words))
+                .findFirst()
+                .orElse(null));
   }
 
   private static void openActions(Chrome browser, String words) {
     card(browser, words).findElement(By.cssSelector(".actions-slot a")).click();
-    browser.wait.until(d -> !card(browser, words).findElements(By.className("action-forms")).isEmpty());
+    browser.wait.until(
+        d -> !card(browser, words).findElements(By.className("action-forms")).isEmpty());
   }
 
   /** The tag (C1, T2, …) of the goal card showing these words. */
@@ -349,7 +388,8 @@ class JointReviewIT {
 
   private static void openDivergence(Chrome browser, String pair) {
     divergence(browser, pair).findElement(By.cssSelector(".actions-slot a")).click();
-    browser.wait.until(d -> !divergence(browser, pair).findElements(By.className("action-forms")).isEmpty());
+    browser.wait.until(
+        d -> !divergence(browser, pair).findElements(By.className("action-forms")).isEmpty());
   }
 
   /** Headless Chromium from the system packages, with a fresh profile. */
@@ -363,9 +403,17 @@ class JointReviewIT {
       ChromeOptions options = new ChromeOptions();
       options.setBinary("/usr/bin/chromium");
       options.addArguments(
-          "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-          "--window-size=1280,1000", "--lang=en-US", "--user-data-dir=" + profile);
+          "--headless=new",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-dev-shm-usage",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--window-size=1280,1000",
+          "--lang=en-US",
+          "--user-data-dir=" + profile);
       ChromeDriverService service =
           new ChromeDriverService.Builder()
               .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
@@ -405,22 +453,41 @@ class JointReviewIT {
     }
 
     void shot(String name) throws IOException {
-      Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+      Files.write(
+          SHOTS.resolve(name + ".png"),
+          ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     }
 
     /** axe-core WCAG 2.1 A/AA scan of the current page: no serious or critical violation. */
     void axe(String page) throws IOException {
       Results results =
-          new AxeBuilder().withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")).analyze(driver);
+          new AxeBuilder()
+              .withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa"))
+              .analyze(driver);
       List<Rule> severe =
           results.getViolations().stream()
               .filter(v -> "serious".equals(v.getImpact()) || "critical".equals(v.getImpact()))
               .toList();
-      StringBuilder report = new StringBuilder(page + ": " + results.getViolations().size() + " violations\n");
-      results.getViolations().forEach(
-          v -> report.append("  ").append(v.getImpact()).append(" ").append(v.getId()).append(": ")
-              .append(v.getHelp()).append(" ").append(v.getNodes().stream().limit(3).map(n -> n.getTarget().toString()).toList())
-              .append('\n'));
+      StringBuilder report =
+          new StringBuilder(page + ": " + results.getViolations().size() + " violations\n");
+      results
+          .getViolations()
+          .forEach(
+              v ->
+                  report
+                      .append("  ")
+                      .append(v.getImpact())
+                      .append(" ")
+                      .append(v.getId())
+                      .append(": ")
+                      .append(v.getHelp())
+                      .append(" ")
+                      .append(
+                          v.getNodes().stream()
+                              .limit(3)
+                              .map(n -> n.getTarget().toString())
+                              .toList())
+                      .append('\n'));
       Files.writeString(SHOTS.resolve("axe-" + page + ".txt"), report);
       assertThat(severe).as(report.toString()).isEmpty();
     }
