@@ -49,12 +49,14 @@ public final class SearchQuery {
    * uses an {@code IN (select ...)} on {@code res_id} only for an index's first column, so the
    * condition alone makes it walk every current resource of the type; joining from the reference
    * index reads only the matches. Used by {@link ResourceStore#search} and {@link
-   * ResourceStore#count} (with {@code distinct}, as a resource may match twice); the {@code IN}
-   * condition stays in the WHERE clause, so {@link #criteria()} and the results are unchanged.
+   * ResourceStore#count} (with {@code distinct}, as a resource may match twice) in place of the
+   * same {@code IN} condition, which H2 would otherwise run again for every joined row; {@link
+   * #criteria()} keeps the {@code IN} form.
    */
   private String driver;
 
   private Object[] driverArgs;
+  private int drivenCondition = -1;
 
   private SearchQuery(String type) {
     this.type = type;
@@ -260,6 +262,7 @@ public final class SearchQuery {
             + "))",
         args.toArray());
     if (driver == null) {
+      drivenCondition = sql.size() - 1;
       driver =
           "x0.res_type = ? and x0.param = ? and ("
               + String.join(" or ", ors).replace("x.", "x0.")
@@ -390,7 +393,7 @@ public final class SearchQuery {
         + " on r.res_type = x0.res_type and r.res_id = x0.res_id where "
         + driver
         + " and "
-        + sql.where().substring(" where ".length());
+        + sql.allBut(drivenCondition).sql();
   }
 
   boolean joins() {
@@ -398,10 +401,12 @@ public final class SearchQuery {
   }
 
   Object[] fromWhereArgsWith(Object... more) {
-    Object[] where = sql.argsWith(more);
     if (driver == null) {
-      return where;
+      return sql.argsWith(more);
     }
+    List<Object> rest = new ArrayList<>(sql.allBut(drivenCondition).args());
+    rest.addAll(java.util.Arrays.asList(more));
+    Object[] where = rest.toArray();
     Object[] all = java.util.Arrays.copyOf(driverArgs, driverArgs.length + where.length);
     System.arraycopy(where, 0, all, driverArgs.length, where.length);
     return all;

@@ -18,6 +18,23 @@ class SqlBuilder {
     return this;
   }
 
+  int size() {
+    return conditions.size();
+  }
+
+  /** Every condition but the one at {@code skipped}, joined with AND, with their arguments. */
+  SqlCondition allBut(int skipped) {
+    List<String> kept = new ArrayList<>();
+    List<Object> keptArgs = new ArrayList<>();
+    for (int i = 0; i < conditions.size(); i++) {
+      if (i != skipped) {
+        kept.add(conditions.get(i));
+        keptArgs.addAll(argsByCondition.get(i));
+      }
+    }
+    return new SqlCondition(kept.isEmpty() ? "1 = 1" : String.join(" and ", kept), keptArgs);
+  }
+
   /** The conditions from the given index on, joined with AND ("1 = 1" when there are none). */
   SqlCondition conditionsFrom(int first) {
     if (conditions.size() <= first) {
