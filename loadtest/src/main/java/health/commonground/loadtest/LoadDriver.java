@@ -1,17 +1,16 @@
 package health.commonground.loadtest;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -41,6 +40,7 @@ public final class LoadDriver {
 
   private final Options options;
   private final HttpClient http;
+  private final PlainHttp fhir;
   private final List<String> patients = new ArrayList<>();
   private final List<String> practitioners = new ArrayList<>();
   private final List<String> goals = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -54,6 +54,7 @@ public final class LoadDriver {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
+    this.fhir = new PlainHttp(options.base, 180_000);
   }
 
   public static void main(String[] args) throws Exception {
@@ -161,7 +162,7 @@ public final class LoadDriver {
 
   private String create(String type, String body) throws IOException, InterruptedException {
     // Generous: the first write after start-up may build and warm the validator.
-    HttpResponse<String> response = send(post(type, body, Duration.ofSeconds(180)));
+    PlainHttp.Reply response = post(type, body);
     if (response.statusCode() != 201) {
       throw new IllegalStateException(
           "Creating a " + type + " returned " + response.statusCode() + ": " + response.body());
@@ -212,7 +213,7 @@ public final class LoadDriver {
   }
 
   private Outcome createGoal(int n) throws IOException, InterruptedException {
-    HttpResponse<String> response = send(post("Goal", goalJson(goalNumber.getAndIncrement())));
+    PlainHttp.Reply response = post("Goal", goalJson(goalNumber.getAndIncrement()));
     if (response.statusCode() != 201) {
       return Outcome.failed(
           "POST Goal -> " + response.statusCode() + " " + shorten(response.body()));
@@ -223,7 +224,7 @@ public final class LoadDriver {
 
   private Outcome readGoal(int n) throws IOException, InterruptedException {
     String id = goals.get(pick(n, goals.size()));
-    HttpResponse<String> response = send(get("Goal/" + id));
+    PlainHttp.Reply response = get("Goal/" + id);
     if (response.statusCode() != 200 || !response.body().contains(id)) {
       return Outcome.failed("GET Goal/" + id + " -> " + response.statusCode());
     }
@@ -232,7 +233,7 @@ public final class LoadDriver {
 
   private Outcome searchGoals(int n) throws IOException, InterruptedException {
     String patient = patients.get(pick(n, patients.size()));
-    HttpResponse<String> response = send(get("Goal?patient=" + patient + "&_count=50"));
+    PlainHttp.Reply response = get("Goal?patient=" + patient + "&_count=50");
     Matcher total = TOTAL.matcher(response.body());
     if (response.statusCode() != 200 || !total.find() || Integer.parseInt(total.group(1)) == 0) {
       return Outcome.failed(
@@ -247,7 +248,7 @@ public final class LoadDriver {
   }
 
   private Outcome validateGoal(int n) throws IOException, InterruptedException {
-    HttpResponse<String> response = send(post("Goal/$validate", goalJson(n)));
+    PlainHttp.Reply response = post("Goal/$validate", goalJson(n));
     if (response.statusCode() != 200 || response.body().contains("\"error\"")) {
       return Outcome.failed(
           "POST Goal/$validate -> " + response.statusCode() + " " + shorten(response.body()));
@@ -256,7 +257,7 @@ public final class LoadDriver {
   }
 
   private int countGoals() throws IOException, InterruptedException {
-    HttpResponse<String> response = send(get("Goal?_count=0"));
+    PlainHttp.Reply response = get("Goal?_count=0");
     Matcher total = TOTAL.matcher(response.body());
     return response.statusCode() == 200 && total.find() ? Integer.parseInt(total.group(1)) : -1;
   }
@@ -463,39 +464,29 @@ public final class LoadDriver {
 
   // ---- HTTP ----
 
-  private HttpRequest post(String path, String body) {
-    return post(path, body, Duration.ofSeconds(30));
+  private PlainHttp.Reply post(String path, String body) throws IOException, InterruptedException {
+    return send("POST", path, body);
   }
 
-  private HttpRequest post(String path, String body, Duration timeout) {
-    return HttpRequest.newBuilder(URI.create(options.base + "/" + path))
-        .timeout(timeout)
-        .header("Content-Type", FHIR_JSON)
-        .header("Accept", FHIR_JSON)
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+  private PlainHttp.Reply get(String path) throws IOException, InterruptedException {
+    return send("GET", path, null);
   }
 
-  private HttpRequest get(String path) {
-    return HttpRequest.newBuilder(URI.create(options.base + "/" + path))
-        .timeout(Duration.ofSeconds(30))
-        .header("Accept", FHIR_JSON)
-        .GET()
-        .build();
-  }
-
-  private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-    if (auth != null) {
-      request =
-          HttpRequest.newBuilder(request, (name, value) -> true)
-              .header("Authorization", "Bearer " + auth.bearer())
-              .build();
+  private PlainHttp.Reply send(String method, String path, String body)
+      throws IOException, InterruptedException {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Accept", FHIR_JSON);
+    if (body != null) {
+      headers.put("Content-Type", FHIR_JSON);
     }
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (auth != null) {
+      headers.put("Authorization", "Bearer " + auth.bearer());
+    }
+    return fhir.send(method, path, headers, body);
   }
 
-  private static String idFromLocation(HttpResponse<String> response) {
-    String location = response.headers().firstValue("Location").orElse("");
+  private static String idFromLocation(PlainHttp.Reply response) {
+    String location = response.header("Location");
     Matcher matcher = LOCATION_ID.matcher(location);
     if (!matcher.find()) {
       throw new IllegalStateException("No resource id in Location '" + location + "'");

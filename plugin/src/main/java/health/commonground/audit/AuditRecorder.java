@@ -1,6 +1,5 @@
 package health.commonground.audit;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
@@ -11,36 +10,29 @@ import health.commonground.fhir.FhirInterceptor;
 import health.commonground.security.AccessLog;
 import health.commonground.security.Caller;
 import health.commonground.store.LocalReference;
-import health.commonground.store.ResourceStore;
 import health.commonground.store.SearchParamRegistry;
-import health.commonground.store.StoredVersion;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * An AuditEvent for every FHIR interaction, allowed or refused: who (fhirUser), which app (client
- * id), which patient, what was done to what, and the outcome. Written straight to the store in one
- * small transaction, without profile validation or Provenance, so the log stays cheap.
+ * id), which patient, what was done to what, and the outcome. Stored by {@link AuditTrail}, in
+ * batches, without profile validation or Provenance, so the log stays cheap.
  */
 @Component
 class AuditRecorder implements FhirInterceptor, AccessLog {
@@ -52,20 +44,20 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
   private static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
   private static final Logger log = LoggerFactory.getLogger(AuditRecorder.class);
 
-  private final FhirContext fhirContext;
-  private final ResourceStore store;
+  private final AuditTrail trail;
   private final SearchParamRegistry registry;
-  private final TransactionTemplate transactions;
 
-  AuditRecorder(
-      FhirContext fhirContext,
-      ResourceStore store,
-      SearchParamRegistry registry,
-      TransactionTemplate transactions) {
-    this.fhirContext = fhirContext;
-    this.store = store;
+  AuditRecorder(AuditTrail trail, SearchParamRegistry registry) {
+    this.trail = trail;
     this.registry = registry;
-    this.transactions = transactions;
+  }
+
+  /** Whoever reads the log sees the entries of every request answered before. */
+  @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+  public void beforeHandling(RequestDetails request) {
+    if ("AuditEvent".equals(request.getResourceName())) {
+      trail.flush();
+    }
   }
 
   @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
@@ -270,16 +262,6 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
   }
 
   private void save(AuditEvent event) {
-    String id = UUID.randomUUID().toString();
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    event.setIdElement(new IdType("AuditEvent", id, "1"));
-    event.getMeta().setVersionId("1").setLastUpdated(Date.from(now));
-    String json = fhirContext.newJsonParser().encodeResourceToString(event);
-    transactions.executeWithoutResult(
-        status ->
-            store.write(
-                new StoredVersion("AuditEvent", id, 1, now, false, json),
-                "POST",
-                registry.index(event)));
+    trail.add(event);
   }
 }

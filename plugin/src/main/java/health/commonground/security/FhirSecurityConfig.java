@@ -126,13 +126,16 @@ class FhirSecurityConfig {
             processor.setJWTClaimsSetVerifier((claims, context) -> {});
             decoder = new NimbusJwtDecoder(processor);
           }
-          decoder.setJwtValidator(
+          // The claims are checked by the cache on every request; the decoder checks signatures.
+          decoder.setJwtValidator(jwt -> OAuth2TokenValidatorResult.success());
+          return new VerifiedTokenCache(
+              decoder,
               new DelegatingOAuth2TokenValidator<>(
                   new JwtTimestampValidator(Duration.ofSeconds(30)),
                   new JwtClaimValidator<>("exp", Objects::nonNull),
                   expected("iss", urls::issuer),
-                  expected("aud", urls::audience)));
-          return decoder;
+                  expected("aud", urls::audience)),
+              10_000);
         });
   }
 

@@ -130,6 +130,55 @@ public class ResourceStore {
     insertIndex(version.type(), version.id(), index);
   }
 
+  /**
+   * Inserts first versions of new resources (with their history and index rows) in a few batched
+   * statements; for write-once records such as AuditEvents, many at a time.
+   */
+  public void insertAll(List<StoredVersion> versions, List<IndexEntries> indexes) {
+    for (String table : List.of("fhir_resource", "fhir_resource_history")) {
+      boolean history = table.equals("fhir_resource_history");
+      jdbc.batchUpdate(
+          "insert into "
+              + table
+              + " ("
+              + COLUMNS
+              + (history
+                  ? ", method) values (?, ?, ?, ?, ?, ?, ?)"
+                  : ") values (?, ?, ?, ?, ?, ?)"),
+          versions,
+          versions.size(),
+          (ps, version) -> {
+            if (version.version() != 1) {
+              throw new IllegalArgumentException("Not a new resource: " + version);
+            }
+            ps.setString(1, version.type());
+            ps.setString(2, version.id());
+            ps.setLong(3, 1);
+            ps.setTimestamp(4, Timestamp.from(version.lastUpdated()));
+            ps.setBoolean(5, version.deleted());
+            ps.setString(6, version.json());
+            if (history) {
+              ps.setString(7, "POST");
+            }
+          });
+    }
+    List<IndexRow<IndexEntries.Token>> tokens = new ArrayList<>();
+    List<IndexRow<IndexEntries.Ref>> references = new ArrayList<>();
+    List<IndexRow<IndexEntries.Str>> strings = new ArrayList<>();
+    for (int i = 0; i < versions.size(); i++) {
+      StoredVersion owner = versions.get(i);
+      indexes.get(i).tokens.forEach(t -> tokens.add(new IndexRow<>(owner, t)));
+      indexes.get(i).references.forEach(r -> references.add(new IndexRow<>(owner, r)));
+      indexes.get(i).strings.forEach(v -> strings.add(new IndexRow<>(owner, v)));
+    }
+    insertTokens(tokens);
+    insertReferences(references);
+    insertStrings(strings);
+  }
+
+  /** One index row and the resource it belongs to. */
+  private record IndexRow<T>(StoredVersion owner, T entry) {}
+
   private void deleteIndex(String type, String id) {
     for (String table : List.of("search_token", "search_reference", "search_string")) {
       jdbc.update("delete from " + table + " where res_type = ? and res_id = ?", type, id);
@@ -137,43 +186,56 @@ public class ResourceStore {
   }
 
   private void insertIndex(String type, String id, IndexEntries index) {
-    if (!index.tokens.isEmpty()) {
+    StoredVersion owner = new StoredVersion(type, id, 0, null, false, null);
+    insertTokens(index.tokens.stream().map(t -> new IndexRow<>(owner, t)).toList());
+    insertReferences(index.references.stream().map(r -> new IndexRow<>(owner, r)).toList());
+    insertStrings(index.strings.stream().map(v -> new IndexRow<>(owner, v)).toList());
+  }
+
+  private void insertTokens(List<IndexRow<IndexEntries.Token>> rows) {
+    if (!rows.isEmpty()) {
       jdbc.batchUpdate(
           "insert into search_token (res_type, res_id, param, sys, code) values (?, ?, ?, ?, ?)",
-          index.tokens,
-          index.tokens.size(),
-          (ps, token) -> {
-            ps.setString(1, type);
-            ps.setString(2, id);
-            ps.setString(3, token.param());
-            ps.setString(4, truncate(token.system()));
-            ps.setString(5, truncate(token.code()));
+          rows,
+          rows.size(),
+          (ps, row) -> {
+            ps.setString(1, row.owner().type());
+            ps.setString(2, row.owner().id());
+            ps.setString(3, row.entry().param());
+            ps.setString(4, truncate(row.entry().system()));
+            ps.setString(5, truncate(row.entry().code()));
           });
     }
-    if (!index.references.isEmpty()) {
+  }
+
+  private void insertReferences(List<IndexRow<IndexEntries.Ref>> rows) {
+    if (!rows.isEmpty()) {
       jdbc.batchUpdate(
           "insert into search_reference (res_type, res_id, param, target_type, target_id)"
               + " values (?, ?, ?, ?, ?)",
-          index.references,
-          index.references.size(),
-          (ps, ref) -> {
-            ps.setString(1, type);
-            ps.setString(2, id);
-            ps.setString(3, ref.param());
-            ps.setString(4, ref.targetType());
-            ps.setString(5, ref.targetId());
+          rows,
+          rows.size(),
+          (ps, row) -> {
+            ps.setString(1, row.owner().type());
+            ps.setString(2, row.owner().id());
+            ps.setString(3, row.entry().param());
+            ps.setString(4, row.entry().targetType());
+            ps.setString(5, row.entry().targetId());
           });
     }
-    if (!index.strings.isEmpty()) {
+  }
+
+  private void insertStrings(List<IndexRow<IndexEntries.Str>> rows) {
+    if (!rows.isEmpty()) {
       jdbc.batchUpdate(
           "insert into search_string (res_type, res_id, param, val) values (?, ?, ?, ?)",
-          index.strings,
-          index.strings.size(),
-          (ps, str) -> {
-            ps.setString(1, type);
-            ps.setString(2, id);
-            ps.setString(3, str.param());
-            ps.setString(4, str.value());
+          rows,
+          rows.size(),
+          (ps, row) -> {
+            ps.setString(1, row.owner().type());
+            ps.setString(2, row.owner().id());
+            ps.setString(3, row.entry().param());
+            ps.setString(4, row.entry().value());
           });
     }
   }
