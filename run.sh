@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Builds Common Ground if needed and runs it on the embedded default: file database in ./data,
 # demo clinic loaded, everything on http://127.0.0.1:8080 (override with SERVER_PORT).
+#
+# Starts from the extracted jar with a class archive (AppCDS), which halves the start-up CPU. The
+# archive is written when the first run after a build ends (Ctrl-C); later runs start from it.
 set -euo pipefail
 cd "$(dirname "$0")"
 jar=plugin/target/plugin-0.1.0-SNAPSHOT.jar
@@ -8,4 +11,16 @@ if [ ! -f "$jar" ] || [ -n "$(find plugin/src fhir-profiles/fsh-generated pom.xm
   echo "Building Common Ground (first run takes a few minutes)..."
   mvn -q -B -DskipTests package
 fi
-exec java -XX:+UseSerialGC -Xss512k -jar "$jar" "$@"
+app=plugin/target/app
+archive=plugin/target/app.jsa
+if [ ! -f "$app/$(basename "$jar")" ] || [ "$jar" -nt "$app/$(basename "$jar")" ]; then
+  rm -rf "$app" "$archive"
+  java -Djarmode=tools -jar "$jar" extract --destination "$app" >/dev/null
+fi
+if [ -f "$archive" ]; then
+  cds="-XX:SharedArchiveFile=$archive"
+else
+  cds="-XX:ArchiveClassesAtExit=$archive"
+fi
+# cds*=off: the archive dump lists every class it leaves out, which says nothing to a user.
+exec java -XX:+UseSerialGC -Xss512k -Xlog:cds*=off $cds -jar "$app/$(basename "$jar")" "$@"

@@ -2,9 +2,7 @@ package health.commonground.sandbox;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import health.commonground.security.AuthorizationServerEndpoints;
@@ -13,6 +11,7 @@ import health.commonground.security.ServerUrls;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -68,11 +67,29 @@ class SandboxConfig {
     return new InMemoryOAuth2AuthorizationService();
   }
 
-  /** A fresh signing key per start: tokens of an earlier run are no longer accepted. */
+  /**
+   * A fresh signing key per start: tokens of an earlier run are no longer accepted. The key is made
+   * on a thread of its own (an RSA key takes ~1 s of CPU), alongside the rest of the start-up; the
+   * first token signed or checked waits for it.
+   */
   @Bean
-  JWKSource<SecurityContext> sandboxSigningKeys() throws JOSEException {
-    RSAKey key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
-    return new ImmutableJWKSet<>(new JWKSet(key));
+  JWKSource<SecurityContext> sandboxSigningKeys() {
+    CompletableFuture<JWKSet> keys = new CompletableFuture<>();
+    Thread maker =
+        new Thread(
+            () -> {
+              try {
+                keys.complete(
+                    new JWKSet(
+                        new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate()));
+              } catch (JOSEException | RuntimeException e) {
+                keys.completeExceptionally(e);
+              }
+            },
+            "sandbox-signing-key");
+    maker.setDaemon(true);
+    maker.start();
+    return (selector, context) -> selector.select(keys.join());
   }
 
   /** For the sandbox's OpenID Connect userinfo endpoint, which takes the sandbox's own tokens. */
