@@ -73,7 +73,7 @@ final class ReusingInstanceValidator extends FhirInstanceValidator {
       IValidationSupport validationSupport, int maxIdle, int callsPerCoreValidator) {
     super(validationSupport);
     // Created once here, not lazily on the first (possibly concurrent) calls.
-    this.workerContext = provideWorkerContext();
+    this.workerContext = RememberingWorkerContext.around(provideWorkerContext());
     this.maxIdle = maxIdle;
     this.callsPerCoreValidator = callsPerCoreValidator;
   }
