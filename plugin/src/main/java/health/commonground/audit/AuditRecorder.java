@@ -216,7 +216,7 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
     if (response instanceof Resource resource
         && !(resource instanceof org.hl7.fhir.r4.model.Bundle)
         && !(resource instanceof org.hl7.fhir.r4.model.OperationOutcome)) {
-      return registry.index(resource).references("patient").stream()
+      return registry.index(resource, "patient").references("patient").stream()
           .filter(ref -> ref.type().equals("Patient"))
           .map(LocalReference::id)
           .findFirst();

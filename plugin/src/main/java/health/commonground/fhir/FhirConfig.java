@@ -22,6 +22,9 @@ class FhirConfig {
     // A Provenance names the exact version it is about; HAPI strips versions from references by
     // default.
     context.getParserOptions().setDontStripVersionsFromReferencesAtPaths("Provenance.target");
+    // Our references are always written as Type/id, never as in-memory objects to contain; looking
+    // for such objects walked every element of every resource encoded (~8 % of a search).
+    context.getParserOptions().setAutoContainReferenceTargetsWithNoId(false);
     return context;
   }
 

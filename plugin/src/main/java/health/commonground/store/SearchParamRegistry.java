@@ -30,6 +30,14 @@ public class SearchParamRegistry {
     return byType.getOrDefault(type, Map.of()).values();
   }
 
+  /** The index rows of one parameter only (none if the type has no such parameter). */
+  public IndexEntries index(Resource resource, String paramName) {
+    IndexEntries entries = new IndexEntries();
+    param(resource.fhirType(), paramName)
+        .ifPresent(p -> p.extractor().accept(resource, entries.forParam(p.name())));
+    return entries;
+  }
+
   public IndexEntries index(Resource resource) {
     IndexEntries entries = new IndexEntries();
     for (SearchParam param : params(resource.fhirType())) {
