@@ -83,6 +83,41 @@ final class GoalSamples {
     return goal;
   }
 
+  /**
+   * The two Goals the load driver (loadtest/) creates: a ClientGoal in the client's words with the
+   * client's acceptance, and a TherapistGoal with a category.
+   */
+  static List<Goal> loadTestGoals() {
+    Goal client = minimalClientGoal();
+    client.setLifecycleStatus(GoalLifecycleStatus.ACTIVE);
+    client
+        .getAchievementStatus()
+        .addCoding()
+        .setSystem("http://terminology.hl7.org/CodeSystem/goal-achievement")
+        .setCode("in-progress");
+    client.getDescription().setText("I want Sunday nights to feel calmer, number 1");
+    client.setStart(new org.hl7.fhir.r4.model.DateType("2025-03-04"));
+    org.hl7.fhir.r4.model.Extension acceptance =
+        client.addExtension().setUrl("http://hl7.org/fhir/StructureDefinition/goal-acceptance");
+    acceptance.addExtension("individual", new Reference("Patient/client-sam"));
+    acceptance.addExtension("status", new org.hl7.fhir.r4.model.CodeType("agree"));
+
+    Goal therapist = new Goal();
+    therapist.getMeta().addProfile(ImplementationGuide.structureDefinition("therapist-goal"));
+    therapist.setLanguage("en");
+    therapist.setLifecycleStatus(GoalLifecycleStatus.ACTIVE);
+    therapist
+        .addCategory()
+        .addCoding()
+        .setSystem("http://terminology.hl7.org/CodeSystem/goal-category")
+        .setCode("behavioral");
+    therapist.getDescription().setText("Reduce anticipatory anxiety about the work week, plan 2");
+    therapist.setSubject(new Reference("Patient/client-sam"));
+    therapist.setExpressedBy(new Reference("Practitioner/therapist-ana"));
+    therapist.setStart(new org.hl7.fhir.r4.model.DateType("2025-03-04"));
+    return List.of(client, therapist);
+  }
+
   /** What a user of the result sees of each message, in order. */
   static List<String> describe(ValidationResult result) {
     List<String> lines = new ArrayList<>();

@@ -46,6 +46,10 @@ class ProfileValidatorTest {
     fhirContext = validator.fhirContext();
     goals = new LinkedHashMap<>(GoalSamples.valid(fhirContext));
     goals.putAll(GoalSamples.invalid(fhirContext));
+    List<Goal> loadTest = GoalSamples.loadTestGoals();
+    for (int i = 0; i < loadTest.size(); i++) {
+      goals.put("load test " + i, loadTest.get(i));
+    }
     FhirValidator plain = GoalSamples.plainHapi(validator);
     expected = new LinkedHashMap<>();
     goals.forEach(
@@ -62,6 +66,8 @@ class ProfileValidatorTest {
         .forEach((name, goal) -> assertThat(errors(expected.get(name))).as(name).isEmpty());
     GoalSamples.invalid(fhirContext)
         .forEach((name, goal) -> assertThat(errors(expected.get(name))).as(name).isNotEmpty());
+    assertThat(errors(expected.get("load test 0"))).isEmpty();
+    assertThat(errors(expected.get("load test 1"))).isEmpty();
   }
 
   @Test

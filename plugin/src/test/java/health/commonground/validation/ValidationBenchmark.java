@@ -38,6 +38,7 @@ public final class ValidationBenchmark {
     FhirValidator plain = GoalSamples.plainHapi(ours);
     List<Goal> valid = List.copyOf(GoalSamples.valid(ours.fhirContext()).values());
     List<Goal> invalid = List.copyOf(GoalSamples.invalid(ours.fhirContext()).values());
+    List<Goal> loadTest = GoalSamples.loadTestGoals();
     Function<Goal, Object> hapi = plain::validateWithResult;
     Function<Goal, Object> profileValidator = ours::validate;
 
@@ -47,14 +48,16 @@ public final class ValidationBenchmark {
         withPlain ? List.of(hapi, profileValidator) : List.of(profileValidator)) {
       run(validator, valid, 1, warmup);
       run(validator, invalid, 1, warmup);
+      run(validator, loadTest, 1, warmup);
     }
     System.out.printf(
         Locale.ROOT,
-        "Chain built and warmed in %.1f s; %d valid and %d invalid Goals; %d calls per thread"
-            + " and case; %d cores%n%n",
+        "Chain built and warmed in %.1f s; %d valid (the published examples), %d invalid and %d"
+            + " load-test Goals (what loadtest/ creates); %d calls per thread and case; %d cores%n%n",
         (System.nanoTime() - start) / 1e9,
         valid.size(),
         invalid.size(),
+        loadTest.size(),
         calls,
         Runtime.getRuntime().availableProcessors());
     System.out.printf(
@@ -67,12 +70,17 @@ public final class ValidationBenchmark {
         "cpu ms: mean   p50    p99",
         "goals/s");
     for (int threads = 1; threads <= 2; threads++) {
-      for (boolean isValid : new boolean[] {true, false}) {
-        List<Goal> goals = isValid ? valid : invalid;
+      for (String kind : List.of("valid", "invalid", "loadtest")) {
+        List<Goal> goals =
+            switch (kind) {
+              case "valid" -> valid;
+              case "invalid" -> invalid;
+              default -> loadTest;
+            };
         if (withPlain) {
-          report("plain HAPI", isValid, threads, run(hapi, goals, threads, calls));
+          report("plain HAPI", kind, threads, run(hapi, goals, threads, calls));
         }
-        report("ProfileValidator", isValid, threads, run(profileValidator, goals, threads, calls));
+        report("ProfileValidator", kind, threads, run(profileValidator, goals, threads, calls));
       }
     }
     System.out.printf(Locale.ROOT, "%nCore validators built: %d%n", ours.coreValidatorsBuilt());
@@ -121,12 +129,12 @@ public final class ValidationBenchmark {
     }
   }
 
-  private static void report(String name, boolean valid, int threads, Timings t) {
+  private static void report(String name, String goals, int threads, Timings t) {
     System.out.printf(
         Locale.ROOT,
         "%-17s %-8s %7d | %s | %s | %9.0f%n",
         name,
-        valid ? "valid" : "invalid",
+        goals,
         threads,
         stats(t.wall()),
         stats(t.cpu()),
