@@ -888,6 +888,39 @@ class DivergenceIT {
   }
 
   @Test
+  void theCaseloadListsEachClientInBriefWithWhatToDiscuss() {
+    String[] pair = divergedPair();
+    Parameters caseload =
+        fhir.operation()
+            .onInstance(new IdType(okafor))
+            .named("$alignment")
+            .withNoParameters(Parameters.class)
+            .useHttpGet()
+            .execute();
+    ParametersParameterComponent sam =
+        caseload.getParameter().stream()
+            .filter(p -> p.getName().equals("client"))
+            .filter(p -> ((Reference) part(p, "patient")).getReference().equals(client))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(1, ((org.hl7.fhir.r4.model.IntegerType) part(sam, "openDivergences")).getValue());
+    List<ParametersParameterComponent> toDiscuss =
+        sam.getPart().stream().filter(p -> p.getName().equals("toDiscuss")).toList();
+    assertThat(toDiscuss).hasSize(1);
+    assertThat(((Reference) part(toDiscuss.get(0), "goal")).getReference()).isEqualTo(pair[0]);
+    assertThat(((CodeType) part(toDiscuss.get(0), "status")).getCode()).isEqualTo("identified");
+    assertThat(((StringType) part(toDiscuss.get(0), "goalDescription")).getValue())
+        .isEqualTo("I want to sleep through the night");
+    assertThat(toDiscuss.get(0).getPart())
+        .extracting(ParametersParameterComponent::getName)
+        .as("in brief: Patient/[id]/$alignment has the rest")
+        .containsExactly("kind", "goal", "goalDescription", "status", "ageDays");
+    assertThat(sam.getPart())
+        .extracting(ParametersParameterComponent::getName)
+        .doesNotContain("divergence");
+  }
+
+  @Test
   void theCaseloadFollowsThePractitionersRoles() {
     String role =
         create(new org.hl7.fhir.r4.model.PractitionerRole().setPractitioner(new Reference(okafor)));
