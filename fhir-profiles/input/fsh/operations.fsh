@@ -41,6 +41,22 @@ RuleSet: Part(name, min, max, type, doc)
 * parameter[=].part[=].type = #{type}
 * parameter[=].part[=].documentation = {doc}
 
+// A part that itself has parts (SubPart), inside the current parameter.
+RuleSet: NestedPart(name, min, max, doc)
+* parameter[=].part[+].name = #{name}
+* parameter[=].part[=].use = #out
+* parameter[=].part[=].min = {min}
+* parameter[=].part[=].max = "{max}"
+* parameter[=].part[=].documentation = {doc}
+
+RuleSet: SubPart(name, min, max, type, doc)
+* parameter[=].part[=].part[+].name = #{name}
+* parameter[=].part[=].part[=].use = #out
+* parameter[=].part[=].part[=].min = {min}
+* parameter[=].part[=].part[=].max = "{max}"
+* parameter[=].part[=].part[=].type = #{type}
+* parameter[=].part[=].part[=].documentation = {doc}
+
 RuleSet: IfMatch
 * comment = "Send If-Match: W/\"n\" to apply the change only to version n of the goal (412 otherwise). The change is written as a new version of each goal it touches, with a Provenance naming the acting user and what the change meant."
 
@@ -191,18 +207,50 @@ Instance: practitioner-alignment
 InstanceOf: OperationDefinition
 Usage: #definition
 * insert Operation(practitioner-alignment, alignment, Practitioner, true, false, false, [["Alignment summary of a caseload"]])
-* description = "The alignment summary of every client whose Patient.generalPractitioner is this clinician, with caseload totals. Each client part holds the parts of Patient/[id]/$alignment except the full divergence list."
+* description = "The alignment of every client this clinician treats: each Patient whose generalPractitioner is this Practitioner or one of its PractitionerRoles, in patient id order, with caseload totals. Each client part holds what a caseload view lists: the counts and ages of Patient/[id]/$alignment and the items to discuss next session in brief (which goal, in whose words, how it stands, how old). The full detail of one client, and every open divergence, is Patient/[id]/$alignment."
 * insert Out(practitioner, 1, 1, Reference, [["The clinician"]])
 * insert Out(clients, 1, 1, integer, [["How many clients"]])
 * insert Out(openDivergences, 1, 1, integer, [["Open divergences across the caseload"]])
+* parameter[+].name = #byDimension
+* parameter[=].use = #out
+* parameter[=].min = 0
+* parameter[=].max = "*"
+* parameter[=].documentation = "Open recorded divergences per dimension, across the caseload"
+* insert Part(dimension, 1, 1, Coding, [["The dimension"]])
+* insert Part(count, 1, 1, integer, [["How many"]])
+* parameter[+].name = #byStatus
+* parameter[=].use = #out
+* parameter[=].min = 0
+* parameter[=].max = "*"
+* parameter[=].documentation = "Open divergences per status across the caseload; detected ones under 'detected'"
+* insert Part(status, 1, 1, code, [["identified | exploring | detected"]])
+* insert Part(count, 1, 1, integer, [["How many"]])
 * parameter[+].name = #client
 * parameter[=].use = #out
 * parameter[=].min = 0
 * parameter[=].max = "*"
-* parameter[=].documentation = "One client's summary (parts as in Patient/[id]/$alignment)"
+* parameter[=].documentation = "One client of the caseload"
 * insert Part(patient, 1, 1, Reference, [["The client"]])
 * insert Part(openDivergences, 1, 1, integer, [["How many open divergences"]])
-* insert Part(oldestOpenDays, 1, 1, integer, [["Age in days of the oldest"]])
+* insert NestedPart(byDimension, 0, *, [["Open recorded divergences per dimension"]])
+* insert SubPart(dimension, 1, 1, Coding, [["The dimension"]])
+* insert SubPart(count, 1, 1, integer, [["How many"]])
+* insert NestedPart(byStatus, 0, *, [["Open divergences per status (identified, exploring, detected)"]])
+* insert SubPart(status, 1, 1, code, [["identified | exploring | detected"]])
+* insert SubPart(count, 1, 1, integer, [["How many"]])
+* insert Part(oldestOpenDays, 1, 1, integer, [["Age in days of the oldest open divergence"]])
+* insert Part(medianOpenDays, 1, 1, integer, [["Median age in days of the open divergences"]])
+* insert Part(sharedGoalsActive, 1, 1, integer, [["Shared goals both parties agreed"]])
+* insert Part(sharedGoalsProposed, 1, 1, integer, [["Shared goals still waiting for an answer"]])
+* insert Part(separateClientGoals, 1, 1, integer, [["Current client goals not part of a shared goal"]])
+* insert Part(separateTherapistGoals, 1, 1, integer, [["Current therapist goals not part of a shared goal"]])
+* insert NestedPart(toDiscuss, 0, *, [["To discuss next session, in brief (commonground.divergence.to-discuss-size, default 5; most diverged first, then oldest)"]])
+* insert SubPart(kind, 1, 1, code, [["recorded | detected"]])
+* insert SubPart(goal, 1, 1, Reference, [["The goal the divergence is recorded on or detected for"]])
+* insert SubPart(goalDescription, 0, 1, string, [["The goal's wording (first 200 characters)"]])
+* insert SubPart(status, 0, 1, code, [["Recorded divergences: identified or exploring (divergence-status)"]])
+* insert SubPart(rule, 0, 1, Coding, [["Detected divergences: the rule that found it (divergence-rule)"]])
+* insert SubPart(ageDays, 1, 1, integer, [["Whole days since it was named or the situation began"]])
 
 CodeSystem: DivergenceRule
 Id: divergence-rule

@@ -11,14 +11,17 @@ import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceOperationComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceSearchParamComponent;
 import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
+import org.hl7.fhir.r4.model.OperationDefinition;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.springframework.stereotype.Component;
 
 /**
  * Completes HAPI's generated CapabilityStatement with what it cannot see: the search parameters the
- * store indexes, the profiles each type supports, and what the server is.
+ * store indexes, the profiles each type supports, the published definition of each operation, and
+ * what the server is.
  */
 @Component
 class CapabilityStatementCustomizer implements FhirInterceptor {
@@ -28,6 +31,10 @@ class CapabilityStatementCustomizer implements FhirInterceptor {
           SearchParam.Kind.TOKEN, SearchParamType.TOKEN,
           SearchParam.Kind.REFERENCE, SearchParamType.REFERENCE,
           SearchParam.Kind.STRING, SearchParamType.STRING);
+
+  /** Operations HAPI provides, by code, to their definitions in the FHIR R4 specification. */
+  private static final Map<String, String> CORE_OPERATIONS =
+      Map.of("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate");
 
   private final SearchParamRegistry registry;
   private final ImplementationGuide ig;
@@ -101,6 +108,28 @@ class CapabilityStatementCustomizer implements FhirInterceptor {
           resource.addSupportedProfile(profile.getUrl());
         }
       }
+      for (CapabilityStatementRestResourceOperationComponent operation : resource.getOperation()) {
+        String definition = definition(type, operation.getName());
+        if (definition != null) {
+          operation.setDefinition(definition);
+        }
+      }
     }
+  }
+
+  /**
+   * The canonical URL of the OperationDefinition of {@code $name} on {@code type}: ours, published
+   * at /fhir/OperationDefinition, or the FHIR specification's for HAPI's built-in operations; null
+   * for an operation nobody published (HAPI's pointer to a stand-in it generates then stays, and
+   * the API tests fail: publish its definition in fhir-profiles).
+   */
+  private String definition(String type, String name) {
+    for (OperationDefinition definition : ig.ofType(OperationDefinition.class)) {
+      if (definition.getCode().equals(name)
+          && definition.getResource().stream().anyMatch(r -> r.getValue().equals(type))) {
+        return definition.getUrl();
+      }
+    }
+    return CORE_OPERATIONS.get(name);
   }
 }

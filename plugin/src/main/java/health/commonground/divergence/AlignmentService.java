@@ -55,7 +55,10 @@ public class AlignmentService {
     return summarize(load(patientId), now);
   }
 
-  /** The summary of every client whose generalPractitioner is the practitioner, by patient id. */
+  /**
+   * The summary of every client the practitioner treats, in patient id order: each Patient whose
+   * generalPractitioner is the Practitioner or one of its PractitionerRoles.
+   */
   List<AlignmentSummary> caseload(String practitionerId, Instant now) {
     requireExists("Practitioner", practitionerId);
     Map<String, List<GoalSnapshot>> goals = new HashMap<>();

@@ -209,7 +209,7 @@ class DivergenceOperations implements FhirPlainProvider {
   public Parameters patientAlignment(@IdParam IdType id, RequestDetails request) {
     Instant now = Instant.now();
     Parameters out = new Parameters();
-    summaryParts(alignment.summary(id.getIdPart(), now), now, out.getParameter(), true);
+    summaryParts(alignment.summary(id.getIdPart(), now), now, out.getParameter());
     return out;
   }
 
@@ -235,7 +235,10 @@ class DivergenceOperations implements FhirPlainProvider {
     countParts(out.getParameter(), "byStatus", "status", byStatus, false);
     for (AlignmentSummary summary : summaries) {
       ParametersParameterComponent client = out.addParameter().setName("client");
-      summaryParts(summary, now, client.getPart(), false);
+      countsParts(summary, client.getPart());
+      for (OpenDivergence divergence : summary.toDiscuss()) {
+        client.addPart(briefDivergencePart("toDiscuss", divergence, now));
+      }
     }
     return out;
   }
@@ -243,10 +246,19 @@ class DivergenceOperations implements FhirPlainProvider {
   // --- output ----------------------------------------------------------------------------------
 
   private static void summaryParts(
-      AlignmentSummary summary,
-      Instant now,
-      List<ParametersParameterComponent> parts,
-      boolean withDivergences) {
+      AlignmentSummary summary, Instant now, List<ParametersParameterComponent> parts) {
+    countsParts(summary, parts);
+    for (OpenDivergence divergence : summary.toDiscuss()) {
+      parts.add(divergencePart("toDiscuss", divergence, now));
+    }
+    for (OpenDivergence divergence : summary.open()) {
+      parts.add(divergencePart("divergence", divergence, now));
+    }
+  }
+
+  /** One client's counts and ages, as both the client summary and the caseload give them. */
+  private static void countsParts(
+      AlignmentSummary summary, List<ParametersParameterComponent> parts) {
     parts.add(part("patient", new Reference("Patient/" + summary.patientId())));
     parts.add(part("openDivergences", new IntegerType(summary.open().size())));
     countParts(parts, "byDimension", "dimension", summary.byDimension(), true);
@@ -257,14 +269,6 @@ class DivergenceOperations implements FhirPlainProvider {
     parts.add(part("sharedGoalsProposed", new IntegerType(summary.sharedProposed())));
     parts.add(part("separateClientGoals", new IntegerType(summary.separateClientGoals())));
     parts.add(part("separateTherapistGoals", new IntegerType(summary.separateTherapistGoals())));
-    for (OpenDivergence divergence : summary.toDiscuss()) {
-      parts.add(divergencePart("toDiscuss", divergence, now));
-    }
-    if (withDivergences) {
-      for (OpenDivergence divergence : summary.open()) {
-        parts.add(divergencePart("divergence", divergence, now));
-      }
-    }
   }
 
   private static void countParts(
@@ -319,6 +323,27 @@ class DivergenceOperations implements FhirPlainProvider {
     }
     p.addPart(part("ageDays", new IntegerType((int) d.ageDays(now))));
     p.addPart(part("explanation", new StringType(d.explanation())));
+    return p;
+  }
+
+  /**
+   * A divergence as a caseload lists it: enough to say what to bring up with whom (which goal, in
+   * whose words, how it stands, how old); Patient/[id]/$alignment gives the rest.
+   */
+  private static ParametersParameterComponent briefDivergencePart(
+      String name, OpenDivergence d, Instant now) {
+    ParametersParameterComponent p = new ParametersParameterComponent().setName(name);
+    p.addPart(part("kind", new CodeType(d.recorded() ? "recorded" : "detected")));
+    p.addPart(part("goal", new Reference("Goal/" + d.goalId())));
+    if (d.goalDescription() != null) {
+      p.addPart(part("goalDescription", new StringType(d.goalDescription())));
+    }
+    if (d.recorded()) {
+      p.addPart(part("status", new CodeType(d.status())));
+    } else {
+      p.addPart(part("rule", d.rule().coding()));
+    }
+    p.addPart(part("ageDays", new IntegerType((int) d.ageDays(now))));
     return p;
   }
 

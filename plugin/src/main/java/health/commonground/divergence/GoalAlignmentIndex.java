@@ -171,28 +171,43 @@ class GoalAlignmentIndex implements WriteRule {
         SELECT_DIVERGENCES + " where patient_id = ?", GoalAlignmentIndex::mapDivergence, patientId);
   }
 
-  /** The goals of every client whose generalPractitioner is the given practitioner. */
+  /** The goals of every client on the practitioner's caseload (see {@link #CASELOAD}). */
   List<GoalSnapshot> goalsOfCaseload(String practitionerId) {
     return jdbc.query(
-        SELECT_GOALS + " where patient_id in (" + CASELOAD + ")",
+        SELECT_GOALS + " g join (" + CASELOAD + ") c on g.patient_id = c.res_id",
         GoalAlignmentIndex::mapGoal,
+        practitionerId,
         practitionerId);
   }
 
   List<RecordedDivergence> divergencesOfCaseload(String practitionerId) {
     return jdbc.query(
-        SELECT_DIVERGENCES + " where patient_id in (" + CASELOAD + ")",
+        SELECT_DIVERGENCES + " d join (" + CASELOAD + ") c on d.patient_id = c.res_id",
         GoalAlignmentIndex::mapDivergence,
+        practitionerId,
         practitionerId);
   }
 
+  /** The ids of the clients on the practitioner's caseload, in id order. */
   List<String> caseload(String practitionerId) {
-    return jdbc.queryForList(CASELOAD + " order by res_id", String.class, practitionerId);
+    return jdbc.queryForList(
+        CASELOAD + " order by res_id", String.class, practitionerId, practitionerId);
   }
 
+  /**
+   * A practitioner's caseload: every Patient whose generalPractitioner is the Practitioner or one
+   * of its PractitionerRoles, as the SMART compartments and the web caseload read it. Takes the
+   * practitioner id twice; the union holds each client once.
+   */
   private static final String CASELOAD =
-      "select res_id from search_reference where res_type = 'Patient'"
-          + " and param = 'general-practitioner' and target_type = 'Practitioner' and target_id = ?";
+      "select gp.res_id from search_reference gp where gp.res_type = 'Patient'"
+          + " and gp.param = 'general-practitioner' and gp.target_type = 'Practitioner'"
+          + " and gp.target_id = ?"
+          + " union select gr.res_id from search_reference gr where gr.res_type = 'Patient'"
+          + " and gr.param = 'general-practitioner' and gr.target_type = 'PractitionerRole'"
+          + " and gr.target_id in (select pr.res_id from search_reference pr"
+          + " where pr.res_type = 'PractitionerRole' and pr.param = 'practitioner'"
+          + " and pr.target_type = 'Practitioner' and pr.target_id = ?)";
 
   private static final String SELECT_GOALS =
       "select goal_id, patient_id, goal_role, lifecycle, expressed_by, description, first_recorded,"

@@ -34,14 +34,16 @@ class FhirConfig {
       FhirProperties properties,
       List<IResourceProvider> resourceProviders,
       ObjectProvider<FhirPlainProvider> plainProviders,
-      ObjectProvider<FhirInterceptor> interceptors) {
+      ObjectProvider<FhirInterceptor> interceptors,
+      ObjectProvider<OperationDefinitionReader> operationDefinitions) {
     FhirServer server =
         new FhirServer(
             fhirContext,
             properties,
             resourceProviders,
             List.copyOf(plainProviders.orderedStream().toList()),
-            List.copyOf(interceptors.orderedStream().toList()));
+            List.copyOf(interceptors.orderedStream().toList()),
+            operationDefinitions.getIfAvailable());
     ServletRegistrationBean<FhirServer> registration =
         new ServletRegistrationBean<>(server, "/fhir/*");
     registration.setName("fhir");

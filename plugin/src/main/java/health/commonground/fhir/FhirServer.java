@@ -9,7 +9,10 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
 import ca.uhn.fhir.rest.server.interceptor.ExceptionHandlingInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
+import ca.uhn.fhir.rest.server.provider.ServerCapabilityStatementProvider;
 import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /** HAPI's plain RESTful server at /fhir, with our providers. */
@@ -20,8 +23,12 @@ class FhirServer extends RestfulServer {
       FhirProperties properties,
       List<IResourceProvider> resourceProviders,
       List<Object> plainProviders,
-      List<Object> interceptors) {
+      List<Object> interceptors,
+      OperationDefinitionReader operationDefinitions) {
     super(fhirContext);
+    if (operationDefinitions != null) {
+      setServerConformanceProvider(new CapabilityStatementProvider(this, operationDefinitions));
+    }
     setResourceProviders(resourceProviders);
     setPlainProviders(plainProviders);
     setDefaultResponseEncoding(EncodingEnum.JSON);
@@ -36,6 +43,24 @@ class FhirServer extends RestfulServer {
     registerInterceptor(exceptions);
     registerInterceptor(new ResponseHighlighterInterceptor());
     interceptors.forEach(this::registerInterceptor);
+  }
+
+  /**
+   * HAPI's generated CapabilityStatement; OperationDefinitions are read from the published ones.
+   */
+  private static final class CapabilityStatementProvider extends ServerCapabilityStatementProvider {
+
+    private final OperationDefinitionReader operationDefinitions;
+
+    CapabilityStatementProvider(RestfulServer server, OperationDefinitionReader definitions) {
+      super(server);
+      this.operationDefinitions = definitions;
+    }
+
+    @Override
+    public IBaseResource readOperationDefinition(IIdType id, RequestDetails request) {
+      return operationDefinitions.read(id);
+    }
   }
 
   /** DELETE or PATCH of a resource whose type does not offer it is 405 (HAPI says 400). */

@@ -887,6 +887,104 @@ class DivergenceIT {
         .isEqualTo(404);
   }
 
+  @Test
+  void theCaseloadListsEachClientInBriefWithWhatToDiscuss() {
+    String[] pair = divergedPair();
+    Parameters caseload =
+        fhir.operation()
+            .onInstance(new IdType(okafor))
+            .named("$alignment")
+            .withNoParameters(Parameters.class)
+            .useHttpGet()
+            .execute();
+    ParametersParameterComponent sam =
+        caseload.getParameter().stream()
+            .filter(p -> p.getName().equals("client"))
+            .filter(p -> ((Reference) part(p, "patient")).getReference().equals(client))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(1, ((org.hl7.fhir.r4.model.IntegerType) part(sam, "openDivergences")).getValue());
+    List<ParametersParameterComponent> toDiscuss =
+        sam.getPart().stream().filter(p -> p.getName().equals("toDiscuss")).toList();
+    assertThat(toDiscuss).hasSize(1);
+    assertThat(((Reference) part(toDiscuss.get(0), "goal")).getReference()).isEqualTo(pair[0]);
+    assertThat(((CodeType) part(toDiscuss.get(0), "status")).getCode()).isEqualTo("identified");
+    assertThat(((StringType) part(toDiscuss.get(0), "goalDescription")).getValue())
+        .isEqualTo("I want to sleep through the night");
+    assertThat(toDiscuss.get(0).getPart())
+        .extracting(ParametersParameterComponent::getName)
+        .as("in brief: Patient/[id]/$alignment has the rest")
+        .containsExactly("kind", "goal", "goalDescription", "status", "ageDays");
+    assertThat(sam.getPart())
+        .extracting(ParametersParameterComponent::getName)
+        .doesNotContain("divergence");
+  }
+
+  @Test
+  void theCaseloadFollowsThePractitionersRoles() {
+    String role =
+        create(new org.hl7.fhir.r4.model.PractitionerRole().setPractitioner(new Reference(okafor)));
+    Patient viaRole = new Patient();
+    viaRole.addName().setFamily("Noor");
+    viaRole.addGeneralPractitioner(new Reference(role));
+    String noor = create(viaRole);
+    Goal noorsGoal = clientGoal("Sleep before midnight");
+    noorsGoal.setSubject(new Reference(noor));
+    noorsGoal.setExpressedBy(new Reference(noor));
+    String goal = write(noor, noorsGoal);
+    String otherRole =
+        create(new org.hl7.fhir.r4.model.PractitionerRole().setPractitioner(new Reference(other)));
+    Patient ofAnother = new Patient();
+    ofAnother.addName().setFamily("Ines");
+    ofAnother.addGeneralPractitioner(new Reference(otherRole));
+    String ines = create(ofAnother);
+
+    Parameters caseload =
+        fhir.operation()
+            .onInstance(new IdType(okafor))
+            .named("$alignment")
+            .withNoParameters(Parameters.class)
+            .useHttpGet()
+            .execute();
+    List<ParametersParameterComponent> clients =
+        caseload.getParameter().stream().filter(p -> p.getName().equals("client")).toList();
+    assertThat(clients)
+        .extracting(p -> ((Reference) part(p, "patient")).getReference())
+        .as("Sam and Lucía point at the Practitioner, Noor at their PractitionerRole")
+        .containsExactlyInAnyOrder(client, otherClient, noor)
+        .doesNotContain(ines);
+    assertEquals(
+        3,
+        ((org.hl7.fhir.r4.model.IntegerType) caseload.getParameter("clients").getValue())
+            .getValue());
+    ParametersParameterComponent noorsPart =
+        clients.stream()
+            .filter(p -> ((Reference) part(p, "patient")).getReference().equals(noor))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(
+        1, ((org.hl7.fhir.r4.model.IntegerType) part(noorsPart, "openDivergences")).getValue());
+    ParametersParameterComponent noorsNext =
+        noorsPart.getPart().stream()
+            .filter(p -> p.getName().equals("toDiscuss"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(((Reference) part(noorsNext, "goal")).getReference()).isEqualTo(goal);
+    assertThat(((Coding) part(noorsNext, "rule")).getCode()).isEqualTo("client-goal-unlinked");
+
+    Parameters others =
+        fhir.operation()
+            .onInstance(new IdType(other))
+            .named("$alignment")
+            .withNoParameters(Parameters.class)
+            .useHttpGet()
+            .execute();
+    assertThat(others.getParameter())
+        .filteredOn(p -> p.getName().equals("client"))
+        .extracting(p -> ((Reference) part(p, "patient")).getReference())
+        .containsExactly(ines);
+  }
+
   private static org.hl7.fhir.r4.model.Type part(ParametersParameterComponent p, String name) {
     return p.getPart().stream()
         .filter(x -> x.getName().equals(name))

@@ -3,11 +3,15 @@ package health.commonground.fhir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.api.MethodOutcome;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceSearchParamComponent;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Goal;
+import org.hl7.fhir.r4.model.OperationDefinition;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StructureDefinition;
@@ -140,6 +144,117 @@ interface ValidationScenarios extends FhirApiSupport {
     assertThat(statement.getRestFirstRep().getInteraction())
         .extracting(i -> i.getCode().toCode())
         .contains("transaction", "batch");
+  }
+
+  /** The OperationDefinitions of fhir-profiles/input/fsh/operations.fsh. */
+  List<String> OPERATION_DEFINITIONS =
+      List.of(
+          "goal-link",
+          "goal-name-divergence",
+          "goal-log-strategy",
+          "goal-move-divergence",
+          "goal-align",
+          "goal-accept",
+          "goal-revise",
+          "patient-divergences",
+          "patient-alignment",
+          "practitioner-alignment");
+
+  @Test
+  default void ourOperationDefinitionsAreReadableByIdAndCanonicalUrl() {
+    for (String id : OPERATION_DEFINITIONS) {
+      OperationDefinition definition =
+          client().read().resource(OperationDefinition.class).withId(id).execute();
+      assertThat(definition.getUrl())
+          .isEqualTo("https://commonground.health/fhir/OperationDefinition/" + id);
+      assertThat(definition.getParameter()).as(id).isNotEmpty();
+    }
+    OperationDefinition caseload =
+        client()
+            .read()
+            .resource(OperationDefinition.class)
+            .withId("practitioner-alignment")
+            .execute();
+    assertThat(caseload.getCode()).isEqualTo("alignment");
+    assertThat(caseload.getResource())
+        .extracting(r -> r.getValue())
+        .containsExactly("Practitioner");
+    assertThat(caseload.getInstance()).isTrue();
+
+    String url = "https://commonground.health/fhir/OperationDefinition/patient-divergences";
+    Response byUrl = get("OperationDefinition?url=" + url);
+    assertThat(byUrl.status()).isEqualTo(200);
+    assertThat(parse(Bundle.class, byUrl).getEntry())
+        .extracting(e -> ((OperationDefinition) e.getResource()).getUrl())
+        .containsExactly(url);
+    assertThat(parse(Bundle.class, get("OperationDefinition")).getEntry())
+        .extracting(e -> e.getResource().getIdElement().getIdPart())
+        .containsExactlyInAnyOrderElementsOf(OPERATION_DEFINITIONS);
+
+    Response unknown = get("OperationDefinition/no-such-operation");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertOperationOutcome(unknown);
+    OperationDefinition link =
+        client().read().resource(OperationDefinition.class).withId("goal-link").execute();
+    link.setDescription("Changed");
+    assertThat(put("OperationDefinition/goal-link", json(link)).status())
+        .as("read-only")
+        .isBetween(400, 499);
+    assertThat(
+            client()
+                .read()
+                .resource(OperationDefinition.class)
+                .withId("goal-link")
+                .execute()
+                .getDescription())
+        .isNotEqualTo("Changed");
+  }
+
+  @Test
+  default void theCapabilityStatementPointsEachOperationAtItsReadableDefinition() {
+    CapabilityStatement statement =
+        client().capabilities().ofType(CapabilityStatement.class).execute();
+    CapabilityStatementRestResourceComponent definitions =
+        statement.getRestFirstRep().getResource().stream()
+            .filter(r -> r.getType().equals("OperationDefinition"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(definitions.getInteraction())
+        .extracting(i -> i.getCode().toCode())
+        .contains("read", "search-type")
+        .doesNotContain("create", "update", "delete");
+
+    List<String> declared = new ArrayList<>();
+    for (CapabilityStatementRestResourceComponent resource :
+        statement.getRestFirstRep().getResource()) {
+      for (var operation : resource.getOperation()) {
+        String definition = operation.getDefinition();
+        String what = resource.getType() + " $" + operation.getName();
+        if (operation.getName().equals("validate")) {
+          assertThat(definition)
+              .as(what)
+              .isEqualTo("http://hl7.org/fhir/OperationDefinition/Resource-validate");
+          continue;
+        }
+        assertThat(definition)
+            .as(what)
+            .startsWith("https://commonground.health/fhir/OperationDefinition/");
+        OperationDefinition read =
+            client()
+                .read()
+                .resource(OperationDefinition.class)
+                .withId(definition.substring(definition.lastIndexOf('/') + 1))
+                .execute();
+        assertThat(read.getUrl()).as(what).isEqualTo(definition);
+        assertThat(read.getCode()).as(what).isEqualTo(operation.getName());
+        assertThat(read.getResource())
+            .as(what)
+            .extracting(r -> r.getValue())
+            .contains(resource.getType());
+        declared.add(read.getIdElement().getIdPart());
+      }
+    }
+    assertThat(declared).containsExactlyInAnyOrderElementsOf(OPERATION_DEFINITIONS);
   }
 
   @Test
