@@ -295,12 +295,7 @@ class DivergenceOperations implements FhirPlainProvider {
 
   private static ParametersParameterComponent divergencePart(
       String name, OpenDivergence d, Instant now) {
-    ParametersParameterComponent p = new ParametersParameterComponent().setName(name);
-    p.addPart(part("kind", new CodeType(d.recorded() ? "recorded" : "detected")));
-    p.addPart(part("goal", new Reference("Goal/" + d.goalId())));
-    if (d.goalDescription() != null) {
-      p.addPart(part("goalDescription", new StringType(d.goalDescription())));
-    }
+    ParametersParameterComponent p = whichGoal(name, d);
     if (d.counterpartId() != null) {
       p.addPart(part("counterpart", new Reference("Goal/" + d.counterpartId())));
     }
@@ -332,18 +327,24 @@ class DivergenceOperations implements FhirPlainProvider {
    */
   private static ParametersParameterComponent briefDivergencePart(
       String name, OpenDivergence d, Instant now) {
-    ParametersParameterComponent p = new ParametersParameterComponent().setName(name);
-    p.addPart(part("kind", new CodeType(d.recorded() ? "recorded" : "detected")));
-    p.addPart(part("goal", new Reference("Goal/" + d.goalId())));
-    if (d.goalDescription() != null) {
-      p.addPart(part("goalDescription", new StringType(d.goalDescription())));
-    }
+    ParametersParameterComponent p = whichGoal(name, d);
     if (d.recorded()) {
       p.addPart(part("status", new CodeType(d.status())));
     } else {
       p.addPart(part("rule", d.rule().coding()));
     }
     p.addPart(part("ageDays", new IntegerType((int) d.ageDays(now))));
+    return p;
+  }
+
+  /** The parts every divergence starts with: recorded or detected, on which goal, in what words. */
+  private static ParametersParameterComponent whichGoal(String name, OpenDivergence d) {
+    ParametersParameterComponent p = new ParametersParameterComponent().setName(name);
+    p.addPart(part("kind", new CodeType(d.recorded() ? "recorded" : "detected")));
+    p.addPart(part("goal", new Reference("Goal/" + d.goalId())));
+    if (d.goalDescription() != null) {
+      p.addPart(part("goalDescription", new StringType(d.goalDescription())));
+    }
     return p;
   }
 

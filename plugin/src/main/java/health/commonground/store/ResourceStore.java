@@ -127,7 +127,7 @@ public class ResourceStore {
         version.deleted(),
         version.json(),
         method);
-    insertIndex(version.type(), version.id(), index);
+    insertIndex(List.of(version), List.of(index));
   }
 
   /**
@@ -162,22 +162,8 @@ public class ResourceStore {
             }
           });
     }
-    List<IndexRow<IndexEntries.Token>> tokens = new ArrayList<>();
-    List<IndexRow<IndexEntries.Ref>> references = new ArrayList<>();
-    List<IndexRow<IndexEntries.Str>> strings = new ArrayList<>();
-    for (int i = 0; i < versions.size(); i++) {
-      StoredVersion owner = versions.get(i);
-      indexes.get(i).tokens.forEach(t -> tokens.add(new IndexRow<>(owner, t)));
-      indexes.get(i).references.forEach(r -> references.add(new IndexRow<>(owner, r)));
-      indexes.get(i).strings.forEach(v -> strings.add(new IndexRow<>(owner, v)));
-    }
-    insertTokens(tokens);
-    insertReferences(references);
-    insertStrings(strings);
+    insertIndex(versions, indexes);
   }
-
-  /** One index row and the resource it belongs to. */
-  private record IndexRow<T>(StoredVersion owner, T entry) {}
 
   private void deleteIndex(String type, String id) {
     for (String table : List.of("search_token", "search_reference", "search_string")) {
@@ -185,58 +171,36 @@ public class ResourceStore {
     }
   }
 
-  private void insertIndex(String type, String id, IndexEntries index) {
-    StoredVersion owner = new StoredVersion(type, id, 0, null, false, null);
-    insertTokens(index.tokens.stream().map(t -> new IndexRow<>(owner, t)).toList());
-    insertReferences(index.references.stream().map(r -> new IndexRow<>(owner, r)).toList());
-    insertStrings(index.strings.stream().map(v -> new IndexRow<>(owner, v)).toList());
-  }
-
-  private void insertTokens(List<IndexRow<IndexEntries.Token>> rows) {
-    if (!rows.isEmpty()) {
-      jdbc.batchUpdate(
-          "insert into search_token (res_type, res_id, param, sys, code) values (?, ?, ?, ?, ?)",
-          rows,
-          rows.size(),
-          (ps, row) -> {
-            ps.setString(1, row.owner().type());
-            ps.setString(2, row.owner().id());
-            ps.setString(3, row.entry().param());
-            ps.setString(4, truncate(row.entry().system()));
-            ps.setString(5, truncate(row.entry().code()));
-          });
+  /** The index rows of the given resources, one batch per index table. */
+  private void insertIndex(List<StoredVersion> owners, List<IndexEntries> indexes) {
+    List<Object[]> tokens = new ArrayList<>();
+    List<Object[]> references = new ArrayList<>();
+    List<Object[]> strings = new ArrayList<>();
+    for (int i = 0; i < owners.size(); i++) {
+      String type = owners.get(i).type();
+      String id = owners.get(i).id();
+      IndexEntries index = indexes.get(i);
+      index.tokens.forEach(
+          t ->
+              tokens.add(
+                  new Object[] {type, id, t.param(), truncate(t.system()), truncate(t.code())}));
+      index.references.forEach(
+          r -> references.add(new Object[] {type, id, r.param(), r.targetType(), r.targetId()}));
+      index.strings.forEach(v -> strings.add(new Object[] {type, id, v.param(), v.value()}));
     }
+    batch(
+        "insert into search_token (res_type, res_id, param, sys, code) values (?, ?, ?, ?, ?)",
+        tokens);
+    batch(
+        "insert into search_reference (res_type, res_id, param, target_type, target_id)"
+            + " values (?, ?, ?, ?, ?)",
+        references);
+    batch("insert into search_string (res_type, res_id, param, val) values (?, ?, ?, ?)", strings);
   }
 
-  private void insertReferences(List<IndexRow<IndexEntries.Ref>> rows) {
+  private void batch(String sql, List<Object[]> rows) {
     if (!rows.isEmpty()) {
-      jdbc.batchUpdate(
-          "insert into search_reference (res_type, res_id, param, target_type, target_id)"
-              + " values (?, ?, ?, ?, ?)",
-          rows,
-          rows.size(),
-          (ps, row) -> {
-            ps.setString(1, row.owner().type());
-            ps.setString(2, row.owner().id());
-            ps.setString(3, row.entry().param());
-            ps.setString(4, row.entry().targetType());
-            ps.setString(5, row.entry().targetId());
-          });
-    }
-  }
-
-  private void insertStrings(List<IndexRow<IndexEntries.Str>> rows) {
-    if (!rows.isEmpty()) {
-      jdbc.batchUpdate(
-          "insert into search_string (res_type, res_id, param, val) values (?, ?, ?, ?)",
-          rows,
-          rows.size(),
-          (ps, row) -> {
-            ps.setString(1, row.owner().type());
-            ps.setString(2, row.owner().id());
-            ps.setString(3, row.entry().param());
-            ps.setString(4, row.entry().value());
-          });
+      jdbc.batchUpdate(sql, rows);
     }
   }
 
