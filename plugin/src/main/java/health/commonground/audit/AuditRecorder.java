@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import health.commonground.conformance.ImplementationGuide;
+import health.commonground.fhir.AnswerLog;
 import health.commonground.fhir.FhirInterceptor;
 import health.commonground.security.AccessLog;
 import health.commonground.security.Caller;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
@@ -35,7 +37,7 @@ import org.springframework.stereotype.Component;
  * batches, without profile validation or Provenance, so the log stays cheap.
  */
 @Component
-class AuditRecorder implements FhirInterceptor, AccessLog {
+class AuditRecorder implements FhirInterceptor, AccessLog, AnswerLog {
 
   static final String CLIENT_ID_SYSTEM = ImplementationGuide.CANONICAL + "/sid/oauth-client-id";
   private static final String EVENT_TYPE = "http://terminology.hl7.org/CodeSystem/audit-event-type";
@@ -63,9 +65,14 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
   @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
   public boolean succeeded(RequestDetails request, IBaseResource response) {
     if (request.getRestOperationType() != RestOperationTypeEnum.METADATA) {
-      record(request, response, AuditEventOutcome._0, null);
+      record(request, () -> patientOfResponse(response), AuditEventOutcome._0, null);
     }
     return true;
+  }
+
+  @Override
+  public void answered(RequestDetails request, Supplier<String> patientOfAnswer) {
+    record(request, patientOfAnswer, AuditEventOutcome._0, null);
   }
 
   /** Runs before HAPI's own exception handler, which ends the chain. */
@@ -77,7 +84,7 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
       HttpServletResponse servletResponse) {
     AuditEventOutcome outcome =
         exception.getStatusCode() >= 500 ? AuditEventOutcome._8 : AuditEventOutcome._4;
-    record(request, null, outcome, exception.getStatusCode() + " " + exception.getMessage());
+    record(request, () -> null, outcome, exception.getStatusCode() + " " + exception.getMessage());
     return true;
   }
 
@@ -100,7 +107,7 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
 
   private void record(
       RequestDetails request,
-      IBaseResource response,
+      Supplier<String> patientOfAnswer,
       AuditEventOutcome outcome,
       String description) {
     try {
@@ -135,7 +142,7 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
             request.getCompleteUrl().substring(request.getCompleteUrl().indexOf('?') + 1);
         event.addEntity().setDescription(type).setQuery(query.getBytes(StandardCharsets.UTF_8));
       }
-      patientOf(request, caller, response)
+      patientOf(request, caller, patientOfAnswer)
           .ifPresent(
               patient ->
                   event
@@ -192,7 +199,7 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
   }
 
   private Optional<String> patientOf(
-      RequestDetails request, Optional<Caller> caller, IBaseResource response) {
+      RequestDetails request, Optional<Caller> caller, Supplier<String> patientOfAnswer) {
     if (caller.isPresent() && caller.get().patientId() != null) {
       return Optional.of(caller.get().patientId());
     }
@@ -213,15 +220,20 @@ class AuditRecorder implements FhirInterceptor, AccessLog {
         return Optional.of(value.substring(value.lastIndexOf('/') + 1));
       }
     }
+    return Optional.ofNullable(patientOfAnswer.get());
+  }
+
+  private String patientOfResponse(IBaseResource response) {
     if (response instanceof Resource resource
         && !(resource instanceof org.hl7.fhir.r4.model.Bundle)
         && !(resource instanceof org.hl7.fhir.r4.model.OperationOutcome)) {
       return registry.index(resource, "patient").references("patient").stream()
           .filter(ref -> ref.type().equals("Patient"))
           .map(LocalReference::id)
-          .findFirst();
+          .findFirst()
+          .orElse(null);
     }
-    return Optional.empty();
+    return null;
   }
 
   private static String interactionOf(RestOperationTypeEnum operation, RequestDetails request) {

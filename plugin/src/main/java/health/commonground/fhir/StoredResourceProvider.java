@@ -78,12 +78,21 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
 
   @Read(version = true)
   public T read(@IdParam IdType id, RequestDetails request) {
+    return type.cast(writer.toResource(stored(id, request)));
+  }
+
+  /** The stored version a read or vread answers with, once the caller may see it. */
+  StoredVersion stored(IdType id, RequestDetails request) {
     checkVisible(id, request);
-    return read(id);
+    return stored(id);
   }
 
   /** Reads without asking whom for: for the server's own use after access was checked. */
   public T read(IdType id) {
+    return type.cast(writer.toResource(stored(id)));
+  }
+
+  private StoredVersion stored(IdType id) {
     ResourceWriter.checkId(id.getIdPart());
     StoredVersion stored;
     if (id.hasVersionIdPart()) {
@@ -101,7 +110,7 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
     if (stored.deleted()) {
       throw new ResourceGoneException(typeName + "/" + id.getIdPart() + " was deleted");
     }
-    return type.cast(writer.toResource(stored));
+    return stored;
   }
 
   @History
@@ -164,26 +173,38 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
       @Count Integer count,
       @Offset Integer offset,
       RequestDetails request) {
-    Map<String, String[]> params = new LinkedHashMap<>(request.getParameters());
+    ResourceAccess access = ResourceAccess.of(request);
+    Page found = searchPage(request.getParameters(), count, offset, access);
+    List<IBaseResource> page = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (StoredVersion match : found.matches()) {
+      page.add(writer.toResource(match));
+      ids.add(match.id());
+    }
+    addIncludes(page, ids, includes, access);
+    addRevIncludes(page, ids, revIncludes, access);
+    return new StoreBundleProvider(page, found.total(), found.offset(), found.pageSize());
+  }
+
+  /** One page of a search's matches as stored, and the total when it is asked for. */
+  record Page(List<StoredVersion> matches, Integer total, int offset, int pageSize) {}
+
+  /** The matches of a search the caller may see, before any _include. */
+  Page searchPage(
+      Map<String, String[]> parameters, Integer count, Integer offset, ResourceAccess access) {
+    Map<String, String[]> params = new LinkedHashMap<>(parameters);
     params.remove("_offset");
     SearchQuery query = SearchQuery.parse(typeName, params, registry);
-    ResourceAccess access = ResourceAccess.of(request);
     access.readable(typeName).ifPresent(query::and);
     int pageSize = pageSize(count);
     int start = offset == null ? 0 : Math.max(0, offset);
     String[] totalMode = params.get("_total");
     boolean wantTotal = totalMode == null || !"none".equals(totalMode[0]);
 
-    List<IBaseResource> page = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
     // One row more than the page tells whether another page follows; only then is a count needed.
     List<StoredVersion> matches =
         pageSize > 0 ? store.search(query, start, pageSize + 1) : List.of();
     boolean more = matches.size() > pageSize;
-    for (StoredVersion match : more ? matches.subList(0, pageSize) : matches) {
-      page.add(writer.toResource(match));
-      ids.add(match.id());
-    }
     Integer total;
     if (!wantTotal) {
       total = null;
@@ -192,9 +213,7 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
     } else {
       total = store.count(query);
     }
-    addIncludes(page, ids, includes, access);
-    addRevIncludes(page, ids, revIncludes, access);
-    return new StoreBundleProvider(page, total, start, pageSize);
+    return new Page(more ? matches.subList(0, pageSize) : matches, total, start, pageSize);
   }
 
   private void addIncludes(

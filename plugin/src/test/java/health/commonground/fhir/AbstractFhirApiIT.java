@@ -28,7 +28,8 @@ abstract class AbstractFhirApiIT
         DeleteAndProvenanceScenarios,
         TransactionScenarios,
         ValidationScenarios,
-        BadInputScenarios {
+        BadInputScenarios,
+        StoredJsonScenarios {
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
@@ -39,6 +40,8 @@ abstract class AbstractFhirApiIT
   @LocalServerPort private int port;
 
   @Autowired private FhirContext fhirContext;
+
+  @Autowired private StoredJsonAnswers storedJsonAnswers;
 
   private IGenericClient client;
 
@@ -72,6 +75,11 @@ abstract class AbstractFhirApiIT
   @Override
   public String accessToken() {
     return tokens.backendBearer();
+  }
+
+  @Override
+  public long storedJsonAnswers() {
+    return storedJsonAnswers.answered();
   }
 
   @Override

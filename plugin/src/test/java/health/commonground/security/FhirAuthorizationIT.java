@@ -405,6 +405,9 @@ class FhirAuthorizationIT {
     get("/fhir/Goal?patient=" + clientA, token);
     get("/fhir/AuditEvent", token);
     get("/fhir/Patient/" + clientB, null);
+    // A backend service has no patient context: the log names the client whose goal was read.
+    String backend = sandbox.backendToken("system/*.cruds");
+    assertThat(get("/fhir/Goal/" + goalB, backend).statusCode()).isEqualTo(200);
 
     assertThat(get("/fhir/AuditEvent", token).statusCode()).isEqualTo(403);
     assertThat(get("/fhir/AuditEvent", sandbox.backendToken("system/*.cruds")).statusCode())
@@ -429,6 +432,12 @@ class FhirAuthorizationIT {
                       en ->
                           assertThat(en.getWhat().getReference()).isEqualTo("Patient/" + clientA));
             });
+    assertThat(audit(auditor, "entity=Goal/" + goalB + "&outcome=0&subtype=read"))
+        .anySatisfy(
+            e ->
+                assertThat(e.getEntity())
+                    .extracting(en -> en.getWhat().getReference())
+                    .contains("Goal/" + goalB, "Patient/" + clientB));
     assertThat(audit(auditor, "entity=Goal/" + goalB + "&outcome=4"))
         .anySatisfy(e -> assertThat(e.getOutcomeDesc()).startsWith("404"));
     assertThat(audit(auditor, "subtype=search-type&agent=Patient/" + clientA)).isNotEmpty();
