@@ -6,7 +6,9 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -20,6 +22,18 @@ import org.springframework.stereotype.Repository;
 public class ResourceStore {
 
   private static final String COLUMNS = "res_type, res_id, version_id, last_updated, deleted, body";
+
+  /**
+   * The current versions ({@code r}) with their JSON, which is kept once, in the history ({@code
+   * h}): the rows searches sort, filter and count stay small, so many share a database page.
+   */
+  private static final String CURRENT =
+      "select r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, h.body"
+          + " from fhir_resource r join fhir_resource_history h on h.res_type = r.res_type"
+          + " and h.res_id = r.res_id and h.version_id = r.version_id";
+
+  private static final String CURRENT_COLUMNS =
+      "res_type, res_id, version_id, last_updated, deleted";
   private static final RowMapper<StoredVersion> VERSION_MAPPER = ResourceStore::mapVersion;
 
   private final JdbcTemplate jdbc;
@@ -30,11 +44,7 @@ public class ResourceStore {
 
   public Optional<StoredVersion> read(String type, String id) {
     return jdbc
-        .query(
-            "select " + COLUMNS + " from fhir_resource where res_type = ? and res_id = ?",
-            VERSION_MAPPER,
-            type,
-            id)
+        .query(CURRENT + " where r.res_type = ? and r.res_id = ?", VERSION_MAPPER, type, id)
         .stream()
         .findFirst();
   }
@@ -87,22 +97,20 @@ public class ResourceStore {
     Timestamp updated = Timestamp.from(version.lastUpdated());
     if (version.version() == 1) {
       jdbc.update(
-          "insert into fhir_resource (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?)",
+          "insert into fhir_resource (" + CURRENT_COLUMNS + ") values (?, ?, ?, ?, ?)",
           version.type(),
           version.id(),
           version.version(),
           updated,
-          version.deleted(),
-          version.json());
+          version.deleted());
     } else {
       int rows =
           jdbc.update(
-              "update fhir_resource set version_id = ?, last_updated = ?, deleted = ?, body = ?"
+              "update fhir_resource set version_id = ?, last_updated = ?, deleted = ?"
                   + " where res_type = ? and res_id = ? and version_id = ?",
               version.version(),
               updated,
               version.deleted(),
-              version.json(),
               version.type(),
               version.id(),
               version.version() - 1);
@@ -135,33 +143,33 @@ public class ResourceStore {
    * statements; for write-once records such as AuditEvents, many at a time.
    */
   public void insertAll(List<StoredVersion> versions, List<IndexEntries> indexes) {
-    for (String table : List.of("fhir_resource", "fhir_resource_history")) {
-      boolean history = table.equals("fhir_resource_history");
-      jdbc.batchUpdate(
-          "insert into "
-              + table
-              + " ("
-              + COLUMNS
-              + (history
-                  ? ", method) values (?, ?, ?, ?, ?, ?, ?)"
-                  : ") values (?, ?, ?, ?, ?, ?)"),
-          versions,
-          versions.size(),
-          (ps, version) -> {
-            if (version.version() != 1) {
-              throw new IllegalArgumentException("Not a new resource: " + version);
-            }
-            ps.setString(1, version.type());
-            ps.setString(2, version.id());
-            ps.setLong(3, 1);
-            ps.setTimestamp(4, Timestamp.from(version.lastUpdated()));
-            ps.setBoolean(5, version.deleted());
-            ps.setString(6, version.json());
-            if (history) {
-              ps.setString(7, "POST");
-            }
-          });
+    for (StoredVersion version : versions) {
+      if (version.version() != 1) {
+        throw new IllegalArgumentException("Not a new resource: " + version);
+      }
     }
+    jdbc.batchUpdate(
+        "insert into fhir_resource (" + CURRENT_COLUMNS + ") values (?, ?, 1, ?, ?)",
+        versions,
+        versions.size(),
+        (ps, version) -> {
+          ps.setString(1, version.type());
+          ps.setString(2, version.id());
+          ps.setTimestamp(3, Timestamp.from(version.lastUpdated()));
+          ps.setBoolean(4, version.deleted());
+        });
+    jdbc.batchUpdate(
+        "insert into fhir_resource_history (" + COLUMNS + ", method) values (?, ?, 1, ?, ?, ?, ?)",
+        versions,
+        versions.size(),
+        (ps, version) -> {
+          ps.setString(1, version.type());
+          ps.setString(2, version.id());
+          ps.setTimestamp(3, Timestamp.from(version.lastUpdated()));
+          ps.setBoolean(4, version.deleted());
+          ps.setString(5, version.json());
+          ps.setString(6, "POST");
+        });
     insertIndex(versions, indexes);
   }
 
@@ -261,17 +269,33 @@ public class ResourceStore {
     return sql;
   }
 
-  /** Runs a search built by {@link SearchQuery}: the ids of one page, in order. */
+  /**
+   * Runs a search built by {@link SearchQuery}: one page, in order. The page's ids are found on the
+   * small current-version rows first; only its own JSON is read.
+   */
   public List<StoredVersion> search(SearchQuery query, int offset, int count) {
-    return jdbc.query(
-        "select "
-            + (query.joins() ? "distinct " : "")
-            + "r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, r.body"
-            + query.fromWhere()
-            + query.orderBy()
-            + " limit ? offset ?",
-        VERSION_MAPPER,
-        query.fromWhereArgsWith(count, offset));
+    List<String> ids =
+        jdbc.query(
+            "select "
+                + (query.joins() ? "distinct " : "")
+                + "r.res_id, r.last_updated"
+                + query.fromWhere()
+                + query.orderBy()
+                + " limit ? offset ?",
+            (rs, n) -> rs.getString(1),
+            query.fromWhereArgsWith(count, offset));
+    Map<String, StoredVersion> found = new HashMap<>();
+    for (StoredVersion version : readAll(query.type(), ids)) {
+      found.put(version.id(), version);
+    }
+    List<StoredVersion> page = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      StoredVersion version = found.get(id);
+      if (version != null) { // deleted since the first query
+        page.add(version);
+      }
+    }
+    return page;
   }
 
   public int count(SearchQuery query) {
@@ -315,9 +339,8 @@ public class ResourceStore {
     args.add(targetType);
     args.addAll(targetIds);
     return jdbc.query(
-        "select "
-            + COLUMNS
-            + " from fhir_resource r where r.res_type = ? and r.deleted = false"
+        CURRENT
+            + " where r.res_type = ? and r.deleted = false"
             + " and exists (select 1 from search_reference x where x.res_type = r.res_type"
             + " and x.res_id = r.res_id and x.param = ? and x.target_type = ? and x.target_id in ("
             + placeholders(targetIds.size())
@@ -334,10 +357,8 @@ public class ResourceStore {
     args.add(type);
     args.addAll(ids);
     return jdbc.query(
-        "select "
-            + COLUMNS
-            + " from fhir_resource where res_type = ? and deleted = false"
-            + " and res_id in ("
+        CURRENT
+            + " where r.res_type = ? and r.deleted = false and r.res_id in ("
             + placeholders(ids.size())
             + ")",
         VERSION_MAPPER,

@@ -412,6 +412,10 @@ public final class SearchQuery {
     return all;
   }
 
+  String type() {
+    return type;
+  }
+
   String orderBy() {
     return orderBy;
   }
