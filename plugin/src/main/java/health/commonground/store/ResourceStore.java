@@ -6,9 +6,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -270,32 +268,22 @@ public class ResourceStore {
   }
 
   /**
-   * Runs a search built by {@link SearchQuery}: one page, in order. The page's ids are found on the
-   * small current-version rows first; only its own JSON is read.
+   * Runs a search built by {@link SearchQuery}: one page, in order. The page is found on the small
+   * current-version rows first; only its own JSON is then read (a derived table with a limit is
+   * evaluated before the join).
    */
   public List<StoredVersion> search(SearchQuery query, int offset, int count) {
-    List<String> ids =
-        jdbc.query(
-            "select "
-                + (query.joins() ? "distinct " : "")
-                + "r.res_id, r.last_updated"
-                + query.fromWhere()
-                + query.orderBy()
-                + " limit ? offset ?",
-            (rs, n) -> rs.getString(1),
-            query.fromWhereArgsWith(count, offset));
-    Map<String, StoredVersion> found = new HashMap<>();
-    for (StoredVersion version : readAll(query.type(), ids)) {
-      found.put(version.id(), version);
-    }
-    List<StoredVersion> page = new ArrayList<>(ids.size());
-    for (String id : ids) {
-      StoredVersion version = found.get(id);
-      if (version != null) { // deleted since the first query
-        page.add(version);
-      }
-    }
-    return page;
+    return jdbc.query(
+        "select r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, h.body from (select "
+            + (query.joins() ? "distinct " : "")
+            + "r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted"
+            + query.fromWhere()
+            + query.orderBy()
+            + " limit ? offset ?) r join fhir_resource_history h on h.res_type = r.res_type"
+            + " and h.res_id = r.res_id and h.version_id = r.version_id"
+            + query.orderBy(),
+        VERSION_MAPPER,
+        query.fromWhereArgsWith(count, offset));
   }
 
   public int count(SearchQuery query) {

@@ -412,10 +412,6 @@ public final class SearchQuery {
     return all;
   }
 
-  String type() {
-    return type;
-  }
-
   String orderBy() {
     return orderBy;
   }
