@@ -79,7 +79,7 @@ final class ReusingInstanceValidator extends FhirInstanceValidator {
       IValidationSupport validationSupport, int maxIdle, int callsPerCoreValidator) {
     super(validationSupport);
     // Created once here, not lazily on the first (possibly concurrent) calls.
-    this.workerContext = RememberingWorkerContext.around(provideWorkerContext());
+    this.workerContext = new RememberingWorkerContext(validationSupport);
     this.maxIdle = maxIdle;
     this.callsPerCoreValidator = callsPerCoreValidator;
   }
