@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
 import org.hl7.fhir.r5.model.Resource;
+import org.hl7.fhir.r5.model.StructureDefinition;
 
 /**
  * The core validator's view of the validation chain (HAPI's adapter), remembering the definitions
@@ -31,6 +32,7 @@ final class RememberingWorkerContext extends WorkerContextValidationSupportAdapt
 
   private final Map<Class<?>, Map<String, Optional<Resource>>> byType = new ConcurrentHashMap<>();
   private final AtomicInteger unknown = new AtomicInteger();
+  private final Map<String, StructureDefinition> typeDefinitions = new ConcurrentHashMap<>();
 
   RememberingWorkerContext(IValidationSupport chain) {
     super(chain);
@@ -51,6 +53,23 @@ final class RememberingWorkerContext extends WorkerContextValidationSupportAdapt
     T found = super.fetchResource(type, url);
     if (found != null || unknown.getAndUpdate(n -> Math.min(n + 1, MAX_UNKNOWN)) < MAX_UNKNOWN) {
       known.put(url, Optional.ofNullable(found));
+    }
+    return found;
+  }
+
+  /**
+   * By type name, which saves building and hashing the type's URL: the core validator asks for the
+   * type of most elements it checks (its regex, whether it is a resource, its extension style).
+   */
+  @Override
+  public StructureDefinition fetchTypeDefinition(String typeName) {
+    StructureDefinition known = typeDefinitions.get(typeName);
+    if (known != null) {
+      return known;
+    }
+    StructureDefinition found = super.fetchTypeDefinition(typeName);
+    if (found != null) {
+      typeDefinitions.put(typeName, found);
     }
     return found;
   }

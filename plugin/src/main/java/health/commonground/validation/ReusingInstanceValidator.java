@@ -65,6 +65,9 @@ import org.w3c.dom.NodeList;
  */
 final class ReusingInstanceValidator extends FhirInstanceValidator {
 
+  /** Reads the declared profiles; thread-safe, and building one per call showed in profiles. */
+  private static final Gson GSON = new Gson();
+
   private final IWorkerContext workerContext;
   private final Deque<CoreValidator> idle = new ConcurrentLinkedDeque<>();
   private final int maxIdle;
@@ -180,7 +183,7 @@ final class ReusingInstanceValidator extends FhirInstanceValidator {
       }
       core.validate(null, messages, inputStream, FhirFormat.XML, profiles);
     } else if (encoding == EncodingEnum.JSON) {
-      JsonObject json = new Gson().fromJson(input, JsonObject.class);
+      JsonObject json = GSON.fromJson(input, JsonObject.class);
       JsonObject meta = json.getAsJsonObject("meta");
       JsonElement declared = meta == null ? null : meta.get("profile");
       if (declared != null && declared.isJsonArray()) {
