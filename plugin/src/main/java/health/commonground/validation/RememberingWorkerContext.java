@@ -1,95 +1,76 @@
 package health.commonground.validation;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
-import java.util.Arrays;
-import java.util.List;
+import ca.uhn.fhir.context.support.IValidationSupport;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.hl7.fhir.r5.context.IWorkerContext;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
+import org.hl7.fhir.r5.model.Resource;
+import org.hl7.fhir.r5.model.StructureDefinition;
 
 /**
- * The core validator's view of the validation chain, remembering the definitions it has looked up.
+ * The core validator's view of the validation chain (HAPI's adapter), remembering the definitions
+ * it has looked up.
  *
  * <p>Why: the core validator looks up the same StructureDefinitions (extensions, data types,
  * profiles) many times per resource, and each lookup through HAPI's adapter walks the chain, parses
- * version strings and checks for a converted copy — ~20 % of validating a Goal with extensions. The
- * chain's content does not change while the application runs (our implementation guide and the core
- * definitions, loaded at start-up), so a definition found once is the one found every time. Lookups
- * that find nothing are not remembered. Everything else goes straight through.
+ * version strings, takes a lock on the definition and checks for a converted copy — ~20 % of
+ * validating a Goal with extensions. The chain's content does not change while the application runs
+ * (our implementation guide and the core definitions, loaded at start-up), so a definition found
+ * once is the one found every time, and a URL not found stays unknown.
+ *
+ * <p>Every lookup by URL in the adapter (with or without a version, of type definitions, of value
+ * sets and code systems for terminology) comes down to {@link #fetchResource(Class, String)}, so
+ * that is the one remembered. What is found is bounded by the definitions in the chain; what is not
+ * found depends on the resources validated (a profile or extension URL they name), so at most
+ * {@link #MAX_UNKNOWN} unknown URLs are remembered and the rest are asked again.
  */
-final class RememberingWorkerContext implements InvocationHandler {
+final class RememberingWorkerContext extends WorkerContextValidationSupportAdapter {
 
-  /** Lookups by canonical URL (and version) whose answer depends only on their arguments. */
-  private static final List<String> LOOKUPS =
-      List.of(
-          "fetchResource", "fetchResourceWithException", "fetchResourceRaw", "fetchTypeDefinition");
+  static final int MAX_UNKNOWN = 10_000;
 
-  private final IWorkerContext chain;
-  private final Map<List<Object>, Object> found = new ConcurrentHashMap<>();
+  private final Map<Class<?>, Map<String, Optional<Resource>>> byType = new ConcurrentHashMap<>();
+  private final AtomicInteger unknown = new AtomicInteger();
+  private final Map<String, StructureDefinition> typeDefinitions = new ConcurrentHashMap<>();
 
-  private RememberingWorkerContext(IWorkerContext chain) {
-    this.chain = chain;
-  }
-
-  static IWorkerContext around(IWorkerContext chain) {
-    return (IWorkerContext)
-        Proxy.newProxyInstance(
-            IWorkerContext.class.getClassLoader(),
-            new Class<?>[] {IWorkerContext.class},
-            new RememberingWorkerContext(chain));
+  RememberingWorkerContext(IValidationSupport chain) {
+    super(chain);
   }
 
   @Override
-  public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-    if (args == null || !LOOKUPS.contains(method.getName()) || !allKeys(args)) {
-      return call(method, args);
+  @SuppressWarnings("unchecked") // as the adapter's own lookup
+  public <T extends Resource> T fetchResource(Class<T> type, String url) {
+    if (url == null) {
+      return super.fetchResource(type, url);
     }
-    List<Object> key = key(method, args);
-    Object known = found.get(key);
-    if (known != null) {
-      return known;
-    }
-    Object answer = call(method, args);
+    Map<String, Optional<Resource>> known =
+        byType.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
+    Optional<Resource> answer = known.get(url);
     if (answer != null) {
-      found.put(key, answer);
+      return (T) answer.orElse(null);
     }
-    return answer;
-  }
-
-  private Object call(Method method, Object[] args) throws Throwable {
-    try {
-      return method.invoke(chain, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
+    T found = super.fetchResource(type, url);
+    if (found != null || unknown.getAndUpdate(n -> Math.min(n + 1, MAX_UNKNOWN)) < MAX_UNKNOWN) {
+      known.put(url, Optional.ofNullable(found));
     }
+    return found;
   }
 
   /**
-   * Class, URL and version arguments make the key; the resource a reference was found in (the last
-   * argument of some lookups) is ignored by HAPI's adapter, and is left out.
+   * By type name, which saves building and hashing the type's URL: the core validator asks for the
+   * type of most elements it checks (its regex, whether it is a resource, its extension style).
    */
-  private static List<Object> key(Method method, Object[] args) {
-    Object[] key = new Object[args.length + 1];
-    key[0] = method.getName();
-    for (int i = 0; i < args.length; i++) {
-      key[i + 1] = args[i] instanceof org.hl7.fhir.r5.model.Resource ? null : args[i];
+  @Override
+  public StructureDefinition fetchTypeDefinition(String typeName) {
+    StructureDefinition known = typeDefinitions.get(typeName);
+    if (known != null) {
+      return known;
     }
-    return Arrays.asList(key);
-  }
-
-  /** Only plain lookups by class, URL and version are remembered. */
-  private static boolean allKeys(Object[] args) {
-    for (Object arg : args) {
-      if (arg != null
-          && !(arg instanceof String)
-          && !(arg instanceof Class<?>)
-          && !(arg instanceof org.hl7.fhir.r5.model.Resource)) {
-        return false;
-      }
+    StructureDefinition found = super.fetchTypeDefinition(typeName);
+    if (found != null) {
+      typeDefinitions.put(typeName, found);
     }
-    return true;
+    return found;
   }
 }

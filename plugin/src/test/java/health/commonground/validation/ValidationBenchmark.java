@@ -62,7 +62,7 @@ public final class ValidationBenchmark {
         Runtime.getRuntime().availableProcessors());
     System.out.printf(
         Locale.ROOT,
-        "%-17s %-8s %7s | %27s | %27s | %9s%n",
+        "%-17s %-9s %7s | %27s | %27s | %9s%n",
         "validator",
         "goals",
         "threads",
@@ -70,11 +70,14 @@ public final class ValidationBenchmark {
         "cpu ms: mean   p50    p99",
         "goals/s");
     for (int threads = 1; threads <= 2; threads++) {
-      for (String kind : List.of("valid", "invalid", "loadtest")) {
+      // "client" and "therapist" are the two load-test Goals on their own: the target is per Goal.
+      for (String kind : List.of("valid", "invalid", "loadtest", "client", "therapist")) {
         List<Goal> goals =
             switch (kind) {
               case "valid" -> valid;
               case "invalid" -> invalid;
+              case "client" -> loadTest.subList(0, 1);
+              case "therapist" -> loadTest.subList(1, 2);
               default -> loadTest;
             };
         if (withPlain) {
@@ -132,7 +135,7 @@ public final class ValidationBenchmark {
   private static void report(String name, String goals, int threads, Timings t) {
     System.out.printf(
         Locale.ROOT,
-        "%-17s %-8s %7d | %s | %s | %9.0f%n",
+        "%-17s %-9s %7d | %s | %s | %9.0f%n",
         name,
         goals,
         threads,
