@@ -67,6 +67,8 @@ class StoredJsonAnswers implements FhirInterceptor {
       ResourceStore store,
       SearchParamRegistry registry,
       ObjectProvider<AnswerLog> log) {
+    // The access log stays with HAPI: administrators read it now and then, and its reads must
+    // first wait for queued entries.
     for (IResourceProvider provider : resourceProviders) {
       if (provider instanceof StoredResourceProvider<?> stored
           && !"AuditEvent".equals(stored.getResourceType().getSimpleName())) {
@@ -108,7 +110,8 @@ class StoredJsonAnswers implements FhirInterceptor {
         request, id.hasVersionIdPart() ? RestOperationTypeEnum.VREAD : RestOperationTypeEnum.READ);
     StoredVersion stored = provider.stored(id, request);
     IRestfulResponse response = request.getResponse();
-    response.addHeader(Constants.HEADER_ETAG, RestfulServerUtils.createEtag(stored.version() + ""));
+    response.addHeader(
+        Constants.HEADER_ETAG, RestfulServerUtils.createEtag(Long.toString(stored.version())));
     response.addHeader(
         Constants.HEADER_LAST_MODIFIED, DateUtils.formatDate(Date.from(stored.lastUpdated())));
     write(request, stored.json());
