@@ -7,7 +7,6 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
-import ca.uhn.fhir.rest.server.interceptor.ExceptionHandlingInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ServerCapabilityStatementProvider;
 import java.util.List;
@@ -38,9 +37,8 @@ class FhirServer extends RestfulServer {
       setServerAddressStrategy(
           new ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy(properties.baseUrl()));
     }
-    ExceptionHandlingInterceptor exceptions = new ExceptionHandlingInterceptor();
-    exceptions.setReturnStackTracesForExceptionTypes();
-    registerInterceptor(exceptions);
+    // Errors are answered by HAPI's default exception handler (an OperationOutcome, no stack
+    // traces). Registering one of our own made HAPI 8.8 log every 4xx at ERROR (HAPI-2544).
     registerInterceptor(new ResponseHighlighterInterceptor());
     interceptors.forEach(this::registerInterceptor);
   }
