@@ -86,21 +86,22 @@ class StoredJsonAnswers implements FhirInterceptor {
     if (!(request instanceof ServletRequestDetails servletRequest)
         || request.getRequestType() != RequestTypeEnum.GET
         || request.getOperation() != null
-        || request.getCompartmentName() != null
-        || !plainJson(servletRequest)) {
+        || request.getCompartmentName() != null) {
       return true;
     }
     StoredResourceProvider<?> provider = providers.get(request.getResourceName());
-    if (provider == null) {
+    String contentType = provider == null ? null : plainJsonContentType(servletRequest);
+    if (contentType == null) {
       return true;
     }
     if (request.getId() == null || !request.getId().hasIdPart()) {
-      return search(provider, servletRequest);
+      return search(provider, servletRequest, contentType);
     }
-    return read(provider, servletRequest);
+    return read(provider, servletRequest, contentType);
   }
 
-  private boolean read(StoredResourceProvider<?> provider, ServletRequestDetails request)
+  private boolean read(
+      StoredResourceProvider<?> provider, ServletRequestDetails request, String contentType)
       throws IOException {
     if (!request.getParameters().keySet().stream().allMatch("_format"::equals)) {
       return true;
@@ -114,12 +115,13 @@ class StoredJsonAnswers implements FhirInterceptor {
         Constants.HEADER_ETAG, RestfulServerUtils.createEtag(Long.toString(stored.version())));
     response.addHeader(
         Constants.HEADER_LAST_MODIFIED, DateUtils.formatDate(Date.from(stored.lastUpdated())));
-    write(request, stored.json());
+    write(request, contentType, stored.json());
     log(request, () -> patientOf(stored));
     return false;
   }
 
-  private boolean search(StoredResourceProvider<?> provider, ServletRequestDetails request)
+  private boolean search(
+      StoredResourceProvider<?> provider, ServletRequestDetails request, String contentType)
       throws IOException {
     Map<String, String[]> params = request.getParameters();
     for (String name : params.keySet()) {
@@ -136,7 +138,7 @@ class StoredJsonAnswers implements FhirInterceptor {
     authorize(request, RestOperationTypeEnum.SEARCH_TYPE);
     StoredResourceProvider.Page page =
         provider.searchPage(params, count, offset, ResourceAccess.of(request));
-    write(request, bundle(request, page));
+    write(request, contentType, bundle(request, page));
     log(request, () -> null);
     return false;
   }
@@ -234,42 +236,37 @@ class StoredJsonAnswers implements FhirInterceptor {
         .callHooks(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, params);
   }
 
-  private void write(ServletRequestDetails request, String json) throws IOException {
+  private void write(ServletRequestDetails request, String contentType, String json)
+      throws IOException {
     answered.increment();
-    RestfulServerUtils.ResponseEncoding encoding =
-        RestfulServerUtils.determineResponseEncodingWithDefault(request);
     IRestfulResponse response = request.getResponse();
     Writer writer =
         response.getResponseWriter(
-            200,
-            encoding.getResourceContentType(),
-            Constants.CHARSET_NAME_UTF8,
-            request.isRespondGzip());
+            200, contentType, Constants.CHARSET_NAME_UTF8, request.isRespondGzip());
     writer.write(json);
     response.commitResponse(writer);
   }
 
   /**
-   * JSON without pretty printing, _summary or _elements, and no browser asking for HTML (HAPI's
-   * response highlighter answers those).
+   * The content type HAPI would answer with, when the answer is JSON without pretty printing, no
+   * browser asks for HTML (HAPI's response highlighter answers those) and no conditional header is
+   * sent; otherwise null.
    */
-  private static boolean plainJson(ServletRequestDetails request) {
+  private static String plainJsonContentType(ServletRequestDetails request) {
     RestfulServerUtils.ResponseEncoding encoding =
         RestfulServerUtils.determineResponseEncodingWithDefault(request);
-    if (encoding.getEncoding() != EncodingEnum.JSON) {
-      return false;
-    }
     String accept = request.getHeader(Constants.HEADER_ACCEPT);
-    if (accept != null && accept.contains("html")) {
-      return false;
+    if (encoding.getEncoding() != EncodingEnum.JSON
+        || (accept != null && accept.contains("html"))
+        || request.getParameters().containsKey(Constants.PARAM_PRETTY)) {
+      return null;
     }
     for (String header : CONDITIONAL_HEADERS) {
       if (request.getHeader(header) != null) {
-        return false;
+        return null;
       }
     }
-    String[] pretty = request.getParameters().get(Constants.PARAM_PRETTY);
-    return pretty == null;
+    return encoding.getResourceContentType();
   }
 
   private String patientOf(StoredVersion stored) {

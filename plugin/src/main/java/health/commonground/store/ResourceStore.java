@@ -141,33 +141,23 @@ public class ResourceStore {
    * statements; for write-once records such as AuditEvents, many at a time.
    */
   public void insertAll(List<StoredVersion> versions, List<IndexEntries> indexes) {
+    List<Object[]> current = new ArrayList<>(versions.size());
+    List<Object[]> history = new ArrayList<>(versions.size());
     for (StoredVersion version : versions) {
       if (version.version() != 1) {
         throw new IllegalArgumentException("Not a new resource: " + version);
       }
+      Timestamp updated = Timestamp.from(version.lastUpdated());
+      current.add(new Object[] {version.type(), version.id(), updated, version.deleted()});
+      history.add(
+          new Object[] {
+            version.type(), version.id(), updated, version.deleted(), version.json(), "POST"
+          });
     }
-    jdbc.batchUpdate(
-        "insert into fhir_resource (" + CURRENT_COLUMNS + ") values (?, ?, 1, ?, ?)",
-        versions,
-        versions.size(),
-        (ps, version) -> {
-          ps.setString(1, version.type());
-          ps.setString(2, version.id());
-          ps.setTimestamp(3, Timestamp.from(version.lastUpdated()));
-          ps.setBoolean(4, version.deleted());
-        });
-    jdbc.batchUpdate(
+    batch("insert into fhir_resource (" + CURRENT_COLUMNS + ") values (?, ?, 1, ?, ?)", current);
+    batch(
         "insert into fhir_resource_history (" + COLUMNS + ", method) values (?, ?, 1, ?, ?, ?, ?)",
-        versions,
-        versions.size(),
-        (ps, version) -> {
-          ps.setString(1, version.type());
-          ps.setString(2, version.id());
-          ps.setTimestamp(3, Timestamp.from(version.lastUpdated()));
-          ps.setBoolean(4, version.deleted());
-          ps.setString(5, version.json());
-          ps.setString(6, "POST");
-        });
+        history);
     insertIndex(versions, indexes);
   }
 

@@ -825,13 +825,7 @@ class DivergenceIT {
   void alignmentSummarisesOneClientAndTheCaseload() {
     String[] pair = divergedPair();
     write(client, clientGoal("Walk the dog every day"));
-    Parameters summary =
-        fhir.operation()
-            .onInstance(new IdType(client))
-            .named("$alignment")
-            .withNoParameters(Parameters.class)
-            .useHttpGet()
-            .execute();
+    Parameters summary = alignment(client);
     assertEquals(
         2,
         ((org.hl7.fhir.r4.model.IntegerType) summary.getParameter("openDivergences").getValue())
@@ -850,13 +844,7 @@ class DivergenceIT {
             summary.getParameter().stream().filter(p -> p.getName().equals("byDimension")).count())
         .isEqualTo(2);
 
-    Parameters caseload =
-        fhir.operation()
-            .onInstance(new IdType(okafor))
-            .named("$alignment")
-            .withNoParameters(Parameters.class)
-            .useHttpGet()
-            .execute();
+    Parameters caseload = alignment(okafor);
     assertEquals(
         2,
         ((org.hl7.fhir.r4.model.IntegerType) caseload.getParameter("clients").getValue())
@@ -865,38 +853,17 @@ class DivergenceIT {
         2,
         ((org.hl7.fhir.r4.model.IntegerType) caseload.getParameter("openDivergences").getValue())
             .getValue());
-    Parameters none =
-        fhir.operation()
-            .onInstance(new IdType(other))
-            .named("$alignment")
-            .withNoParameters(Parameters.class)
-            .useHttpGet()
-            .execute();
+    Parameters none = alignment(other);
     assertEquals(
         0,
         ((org.hl7.fhir.r4.model.IntegerType) none.getParameter("clients").getValue()).getValue());
-    assertThat(
-            status(
-                () ->
-                    fhir.operation()
-                        .onInstance(new IdType("Patient/nobody"))
-                        .named("$alignment")
-                        .withNoParameters(Parameters.class)
-                        .useHttpGet()
-                        .execute()))
-        .isEqualTo(404);
+    assertThat(status(() -> alignment("Patient/nobody"))).isEqualTo(404);
   }
 
   @Test
   void theCaseloadListsEachClientInBriefWithWhatToDiscuss() {
     String[] pair = divergedPair();
-    Parameters caseload =
-        fhir.operation()
-            .onInstance(new IdType(okafor))
-            .named("$alignment")
-            .withNoParameters(Parameters.class)
-            .useHttpGet()
-            .execute();
+    Parameters caseload = alignment(okafor);
     ParametersParameterComponent sam =
         caseload.getParameter().stream()
             .filter(p -> p.getName().equals("client"))
@@ -939,13 +906,7 @@ class DivergenceIT {
     ofAnother.addGeneralPractitioner(new Reference(otherRole));
     String ines = create(ofAnother);
 
-    Parameters caseload =
-        fhir.operation()
-            .onInstance(new IdType(okafor))
-            .named("$alignment")
-            .withNoParameters(Parameters.class)
-            .useHttpGet()
-            .execute();
+    Parameters caseload = alignment(okafor);
     List<ParametersParameterComponent> clients =
         caseload.getParameter().stream().filter(p -> p.getName().equals("client")).toList();
     assertThat(clients)
@@ -972,13 +933,7 @@ class DivergenceIT {
     assertThat(((Reference) part(noorsNext, "goal")).getReference()).isEqualTo(goal);
     assertThat(((Coding) part(noorsNext, "rule")).getCode()).isEqualTo("client-goal-unlinked");
 
-    Parameters others =
-        fhir.operation()
-            .onInstance(new IdType(other))
-            .named("$alignment")
-            .withNoParameters(Parameters.class)
-            .useHttpGet()
-            .execute();
+    Parameters others = alignment(other);
     assertThat(others.getParameter())
         .filteredOn(p -> p.getName().equals("client"))
         .extracting(p -> ((Reference) part(p, "patient")).getReference())
@@ -1017,5 +972,15 @@ class DivergenceIT {
     assertThat(names).anyMatch(n -> n.startsWith("Patient/divergences "));
     assertThat(names).anyMatch(n -> n.startsWith("Patient/alignment "));
     assertThat(names).anyMatch(n -> n.startsWith("Practitioner/alignment "));
+  }
+
+  /** {@code GET [id]/$alignment}: one client's summary, or a practitioner's caseload. */
+  private Parameters alignment(String id) {
+    return fhir.operation()
+        .onInstance(new IdType(id))
+        .named("$alignment")
+        .withNoParameters(Parameters.class)
+        .useHttpGet()
+        .execute();
   }
 }
