@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -52,6 +54,7 @@ public class ResourceWriter {
   private final SearchParamRegistry registry;
   private final ProfileValidator validator;
   private final ProvenanceRecorder provenanceRecorder;
+  private final WriteValidation writeValidation;
   private final Map<String, List<WriteRule>> rules = new HashMap<>();
 
   public ResourceWriter(
@@ -60,12 +63,14 @@ public class ResourceWriter {
       SearchParamRegistry registry,
       ProfileValidator validator,
       ProvenanceRecorder provenanceRecorder,
+      WriteValidation writeValidation,
       List<WriteRule> writeRules) {
     this.fhirContext = fhirContext;
     this.store = store;
     this.registry = registry;
     this.validator = validator;
     this.provenanceRecorder = provenanceRecorder;
+    this.writeValidation = writeValidation;
     writeRules.forEach(
         rule ->
             rules.computeIfAbsent(rule.resourceType(), t -> new java.util.ArrayList<>()).add(rule));
@@ -186,7 +191,28 @@ public class ResourceWriter {
     for (WriteRule rule : rules.getOrDefault(type, List.of())) {
       rule.beforeWrite(resource, previous, actor);
     }
-    validate(resource);
+    CompletableFuture<ValidationResult> validation = writeValidation.start(resource);
+    Written written;
+    try {
+      written = storeValid(resource, id, previous, activity, actor, batch);
+    } catch (RuntimeException e) {
+      // Validation errors come first, as when validation ran before the store work.
+      requireValid(validation);
+      throw e;
+    }
+    requireValid(validation);
+    return written;
+  }
+
+  /** The store work of a write whose validation runs alongside (see {@link WriteValidation}). */
+  private Written storeValid(
+      Resource resource,
+      String id,
+      Resource previous,
+      Activity activity,
+      ActingUser actor,
+      WriteBatch batch) {
+    String type = resource.fhirType();
     collectReferences(resource, batch);
 
     long version = previous == null ? 1 : Long.parseLong(previous.getMeta().getVersionId()) + 1;
@@ -258,8 +284,14 @@ public class ResourceWriter {
     return outcome;
   }
 
-  public void validate(Resource resource) {
-    ValidationResult result = validator.validate(resource);
+  /** Waits for a write's validation; an error or fatal message refuses the write (422). */
+  private void requireValid(CompletableFuture<ValidationResult> validation) {
+    ValidationResult result;
+    try {
+      result = validation.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
     boolean failed =
         result.getMessages().stream()
             .anyMatch(
