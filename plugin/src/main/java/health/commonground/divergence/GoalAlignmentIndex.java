@@ -72,12 +72,16 @@ class GoalAlignmentIndex implements WriteRule {
   @Override
   public void afterWrite(Resource written, Resource previous, ActingUser actor) {
     Instant at = written.getMeta().getLastUpdated().toInstant();
-    put((Goal) written, written.getIdElement().getIdPart(), at);
+    put((Goal) written, written.getIdElement().getIdPart(), at, previous == null);
   }
 
-  /** Writes (or replaces) the rows of one goal; the goal's current version is {@code goal}. */
-  void put(Goal goal, String goalId, Instant at) {
-    Optional<Row> before = row(goalId);
+  /**
+   * Writes (or replaces) the rows of one goal; the goal's current version is {@code goal}.
+   *
+   * @param isNew the goal has no rows yet (its first version), so none are looked up or removed
+   */
+  void put(Goal goal, String goalId, Instant at, boolean isNew) {
+    Optional<Row> before = isNew ? Optional.empty() : row(goalId);
     String patientId =
         LocalReference.parse(goal.getSubject().getReference())
             .filter(r -> r.type().equals("Patient"))
@@ -110,7 +114,10 @@ class GoalAlignmentIndex implements WriteRule {
     if (description != null && description.length() > 200) {
       description = description.substring(0, 199) + "…";
     }
-    jdbc.update("delete from goal_alignment where goal_id = ?", goalId);
+    if (!isNew) {
+      jdbc.update("delete from goal_alignment where goal_id = ?", goalId);
+      jdbc.update("delete from goal_divergence where goal_id = ?", goalId);
+    }
     jdbc.update(
         "insert into goal_alignment (goal_id, patient_id, goal_role, lifecycle, expressed_by,"
             + " description, first_recorded, client_acceptance, clinician_acceptance,"
@@ -126,7 +133,6 @@ class GoalAlignmentIndex implements WriteRule {
         clinician,
         Timestamp.from(acceptanceSince),
         links.length() > 4000 ? links.substring(0, 4000) : links.toString());
-    jdbc.update("delete from goal_divergence where goal_id = ?", goalId);
     List<Object[]> rows = new ArrayList<>();
     int seq = 0;
     for (Divergence divergence : Divergence.on(goal)) {
@@ -245,7 +251,8 @@ class GoalAlignmentIndex implements WriteRule {
               put(
                   fhirContext.newJsonParser().parseResource(Goal.class, version.json()),
                   version.id(),
-                  version.lastUpdated());
+                  version.lastUpdated(),
+                  true);
             }
             if (versions.size() < page) {
               break;

@@ -240,7 +240,7 @@ public final class AlignmentBenchmark {
     }
     for (Goal goal : batch.subList(0, goals)) {
       put(goal, goal.getIdElement().getIdPart());
-      index.put(goal, goal.getIdElement().getIdPart(), now.minus(Duration.ofDays(30)));
+      index.put(goal, goal.getIdElement().getIdPart(), now.minus(Duration.ofDays(30)), true);
     }
   }
 
