@@ -159,7 +159,8 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
     Optional<SqlCondition> readable = ResourceAccess.of(request).readable(typeName);
     if (readable.isPresent()) {
       ResourceWriter.checkId(id.getIdPart());
-      SearchQuery query = SearchQuery.ofIds(typeName, List.of(id.getIdPart())).and(readable.get());
+      SearchQuery query =
+          SearchQuery.ofIds(typeName, List.of(id.getIdPart()), registry).and(readable.get());
       if (store.count(query) == 0) {
         throw notFound(id);
       }
@@ -236,7 +237,7 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
       }
       targetsByType.forEach(
           (targetType, targetIds) -> {
-            SearchQuery targets = SearchQuery.ofIds(targetType, targetIds);
+            SearchQuery targets = SearchQuery.ofIds(targetType, targetIds, registry);
             access.readable(targetType).ifPresent(targets::and);
             for (StoredVersion included : store.search(targets, 0, targetIds.size())) {
               addIncluded(page, seen, included);
@@ -257,7 +258,7 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
     for (Include include : revIncludes) {
       String sourceType = include.getParamType();
       String param = includeParam(include, null);
-      SearchQuery referencing = SearchQuery.referencing(sourceType, param, typeName, ids);
+      SearchQuery referencing = SearchQuery.referencing(sourceType, param, typeName, ids, registry);
       access.readable(sourceType).ifPresent(referencing::and);
       for (StoredVersion included : store.search(referencing, 0, Integer.MAX_VALUE)) {
         addIncluded(page, seen, included);
