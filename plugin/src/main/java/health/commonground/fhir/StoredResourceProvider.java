@@ -202,19 +202,14 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
     String[] totalMode = params.get("_total");
     boolean wantTotal = totalMode == null || !"none".equals(totalMode[0]);
 
-    // One row more than the page tells whether another page follows; only then is a count needed.
-    List<StoredVersion> matches =
-        pageSize > 0 ? store.search(query, start, pageSize + 1) : List.of();
-    boolean more = matches.size() > pageSize;
-    Integer total;
-    if (!wantTotal) {
-      total = null;
-    } else if (pageSize > 0 && !more && (start == 0 || !matches.isEmpty())) {
-      total = start + matches.size();
-    } else {
-      total = store.count(query);
+    if (pageSize == 0) {
+      return new Page(List.of(), wantTotal ? store.count(query) : null, start, pageSize);
     }
-    return new Page(more ? matches.subList(0, pageSize) : matches, total, start, pageSize);
+    if (wantTotal) {
+      ResourceStore.Counted counted = store.searchCounted(query, start, pageSize);
+      return new Page(counted.matches(), counted.total(), start, pageSize);
+    }
+    return new Page(store.search(query, start, pageSize), null, start, pageSize);
   }
 
   private void addIncludes(

@@ -275,29 +275,79 @@ public class ResourceStore {
     return sql;
   }
 
-  /**
-   * Runs a search built by {@link SearchQuery}: one page, in order. The page is found on the small
-   * current-version rows first; only its own JSON is then read (a derived table with a limit is
-   * evaluated before the join).
-   */
+  /** Runs a search built by {@link SearchQuery}: one page, in order. */
   public List<StoredVersion> search(SearchQuery query, int offset, int count) {
-    if (query.table() != null) {
-      return jdbc.query(
-          ownRows(query.table()) + query.where() + query.orderBy() + " limit ? offset ?",
-          ownMapper(query.type()),
-          query.argsWith(count, offset));
+    return jdbc.query(pageSql(query, false), mapper(query), query.fromWhereArgsWith(count, offset));
+  }
+
+  /** One page of a search and the number of all its matches. */
+  public record Counted(List<StoredVersion> matches, int total) {}
+
+  /**
+   * One page of a search with the number of all its matches counted in the same pass ({@code
+   * count(*) over ()} on the rows the page is chosen from), instead of a second query over them.
+   */
+  public Counted searchCounted(SearchQuery query, int offset, int count) {
+    RowMapper<StoredVersion> mapper = mapper(query);
+    int[] total = {-1};
+    List<StoredVersion> page =
+        jdbc.query(
+            pageSql(query, true),
+            (rs, n) -> {
+              total[0] = rs.getInt("total");
+              return mapper.mapRow(rs, n);
+            },
+            query.fromWhereArgsWith(count, offset));
+    if (total[0] < 0) {
+      // No row to carry the count: nothing matches, or the page lies beyond the last match.
+      total[0] = offset == 0 ? 0 : count(query);
     }
-    return jdbc.query(
-        "select r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, h.body from (select "
-            + (query.joins() ? "distinct " : "")
-            + "r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted"
-            + query.fromWhere()
-            + query.orderBy()
-            + " limit ? offset ?) r join fhir_resource_history h on h.res_type = r.res_type"
-            + " and h.res_id = r.res_id and h.version_id = r.version_id"
-            + query.orderBy(),
-        VERSION_MAPPER,
-        query.fromWhereArgsWith(count, offset));
+    return new Counted(page, total[0]);
+  }
+
+  private static RowMapper<StoredVersion> mapper(SearchQuery query) {
+    return query.table() != null ? ownMapper(query.type()) : VERSION_MAPPER;
+  }
+
+  /**
+   * The SQL of a page of a search, with {@code total} as its last column when {@code counted}. The
+   * page is found on the small current-version rows first; only its own JSON is then read (a
+   * derived table with a limit is evaluated before the join). When the search joins index rows, the
+   * count is taken after {@code distinct}, as a resource may match twice.
+   */
+  private static String pageSql(SearchQuery query, boolean counted) {
+    String total = counted ? ", count(*) over () as total" : "";
+    if (query.table() != null) {
+      return ownColumns()
+          + total
+          + " from "
+          + query.table()
+          + " r"
+          + query.where()
+          + query.orderBy()
+          + " limit ? offset ?";
+    }
+    String current = "r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted";
+    String matches =
+        counted && query.joins()
+            ? "select "
+                + current
+                + total
+                + " from (select distinct "
+                + current
+                + query.fromWhere()
+                + ") r"
+            : "select " + (query.joins() ? "distinct " : "") + current + total + query.fromWhere();
+    return "select "
+        + current
+        + ", h.body"
+        + (counted ? ", r.total" : "")
+        + " from ("
+        + matches
+        + query.orderBy()
+        + " limit ? offset ?) r join fhir_resource_history h on h.res_type = r.res_type"
+        + " and h.res_id = r.res_id and h.version_id = r.version_id"
+        + query.orderBy();
   }
 
   public int count(SearchQuery query) {
@@ -411,7 +461,11 @@ public class ResourceStore {
 
   /** The rows of a type kept in its own table, as {@link #ownMapper} reads them. */
   private static String ownRows(String table) {
-    return "select r.res_id, r.last_updated, r.body from " + table + " r";
+    return ownColumns() + " from " + table + " r";
+  }
+
+  private static String ownColumns() {
+    return "select r.res_id, r.last_updated, r.body";
   }
 
   /** Rows of a type's own table: written once, so each is version 1 and never deleted. */
