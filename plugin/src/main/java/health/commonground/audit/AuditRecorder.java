@@ -41,9 +41,10 @@ class AuditRecorder implements FhirInterceptor, AccessLog, AnswerLog {
 
   static final String CLIENT_ID_SYSTEM = ImplementationGuide.CANONICAL + "/sid/oauth-client-id";
   private static final String EVENT_TYPE = "http://terminology.hl7.org/CodeSystem/audit-event-type";
-  private static final String INTERACTION = "http://hl7.org/fhir/restful-interaction";
+  static final String INTERACTION = "http://hl7.org/fhir/restful-interaction";
   private static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
   private static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
+  static final String PATIENT_ROLE = "1";
   private static final Logger log = LoggerFactory.getLogger(AuditRecorder.class);
 
   private final AuditTrail trail;
@@ -148,7 +149,7 @@ class AuditRecorder implements FhirInterceptor, AccessLog, AnswerLog {
                   event
                       .addEntity()
                       .setWhat(new Reference("Patient/" + patient))
-                      .setRole(new Coding(OBJECT_ROLE, "1", "Patient")));
+                      .setRole(new Coding(OBJECT_ROLE, PATIENT_ROLE, "Patient")));
       save(event);
     } catch (RuntimeException e) {
       // The answer to the caller must not depend on the log; losing an entry is logged loudly.

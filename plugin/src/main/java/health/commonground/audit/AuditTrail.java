@@ -1,24 +1,13 @@
 package health.commonground.audit;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.IParser;
-import health.commonground.store.IndexEntries;
-import health.commonground.store.ResourceStore;
-import health.commonground.store.SearchParamRegistry;
-import health.commonground.store.StoredVersion;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.IdType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -44,9 +33,7 @@ class AuditTrail {
   private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
   private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
 
-  private final FhirContext fhirContext;
-  private final ResourceStore store;
-  private final SearchParamRegistry registry;
+  private final AuditLog auditLog;
   private final TransactionTemplate transactions;
   private final BlockingQueue<AuditEvent> queue = new ArrayBlockingQueue<>(QUEUE_SIZE);
   private final Thread writer;
@@ -56,14 +43,8 @@ class AuditTrail {
   private long done;
   private boolean stopping;
 
-  AuditTrail(
-      FhirContext fhirContext,
-      ResourceStore store,
-      SearchParamRegistry registry,
-      TransactionTemplate transactions) {
-    this.fhirContext = fhirContext;
-    this.store = store;
-    this.registry = registry;
+  AuditTrail(AuditLog auditLog, TransactionTemplate transactions) {
+    this.auditLog = auditLog;
     this.transactions = transactions;
     this.writer = new Thread(this::drain, "audit-trail");
     writer.setDaemon(true);
@@ -142,19 +123,7 @@ class AuditTrail {
 
   private void store(List<AuditEvent> events) {
     try {
-      IParser json = fhirContext.newJsonParser();
-      Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-      List<StoredVersion> versions = new ArrayList<>(events.size());
-      List<IndexEntries> indexes = new ArrayList<>(events.size());
-      for (AuditEvent event : events) {
-        String id = UUID.randomUUID().toString();
-        event.setIdElement(new IdType("AuditEvent", id, "1"));
-        event.getMeta().setVersionId("1").setLastUpdated(Date.from(now));
-        versions.add(
-            new StoredVersion("AuditEvent", id, 1, now, false, json.encodeResourceToString(event)));
-        indexes.add(registry.index(event));
-      }
-      transactions.executeWithoutResult(status -> store.insertAll(versions, indexes));
+      transactions.executeWithoutResult(status -> auditLog.insert(events));
     } catch (RuntimeException e) {
       // The answers to the callers must not depend on the log; a lost entry is logged loudly.
       log.error("Could not store {} AuditEvent(s)", events.size(), e);

@@ -159,7 +159,8 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
     Optional<SqlCondition> readable = ResourceAccess.of(request).readable(typeName);
     if (readable.isPresent()) {
       ResourceWriter.checkId(id.getIdPart());
-      SearchQuery query = SearchQuery.ofIds(typeName, List.of(id.getIdPart())).and(readable.get());
+      SearchQuery query =
+          SearchQuery.ofIds(typeName, List.of(id.getIdPart()), registry).and(readable.get());
       if (store.count(query) == 0) {
         throw notFound(id);
       }
@@ -201,19 +202,14 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
     String[] totalMode = params.get("_total");
     boolean wantTotal = totalMode == null || !"none".equals(totalMode[0]);
 
-    // One row more than the page tells whether another page follows; only then is a count needed.
-    List<StoredVersion> matches =
-        pageSize > 0 ? store.search(query, start, pageSize + 1) : List.of();
-    boolean more = matches.size() > pageSize;
-    Integer total;
-    if (!wantTotal) {
-      total = null;
-    } else if (pageSize > 0 && !more && (start == 0 || !matches.isEmpty())) {
-      total = start + matches.size();
-    } else {
-      total = store.count(query);
+    if (pageSize == 0) {
+      return new Page(List.of(), wantTotal ? store.count(query) : null, start, pageSize);
     }
-    return new Page(more ? matches.subList(0, pageSize) : matches, total, start, pageSize);
+    if (wantTotal) {
+      ResourceStore.Counted counted = store.searchCounted(query, start, pageSize);
+      return new Page(counted.matches(), counted.total(), start, pageSize);
+    }
+    return new Page(store.search(query, start, pageSize), null, start, pageSize);
   }
 
   private void addIncludes(
@@ -236,7 +232,7 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
       }
       targetsByType.forEach(
           (targetType, targetIds) -> {
-            SearchQuery targets = SearchQuery.ofIds(targetType, targetIds);
+            SearchQuery targets = SearchQuery.ofIds(targetType, targetIds, registry);
             access.readable(targetType).ifPresent(targets::and);
             for (StoredVersion included : store.search(targets, 0, targetIds.size())) {
               addIncluded(page, seen, included);
@@ -257,7 +253,7 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
     for (Include include : revIncludes) {
       String sourceType = include.getParamType();
       String param = includeParam(include, null);
-      SearchQuery referencing = SearchQuery.referencing(sourceType, param, typeName, ids);
+      SearchQuery referencing = SearchQuery.referencing(sourceType, param, typeName, ids, registry);
       access.readable(sourceType).ifPresent(referencing::and);
       for (StoredVersion included : store.search(referencing, 0, Integer.MAX_VALUE)) {
         addIncluded(page, seen, included);

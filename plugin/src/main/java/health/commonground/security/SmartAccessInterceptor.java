@@ -260,7 +260,7 @@ class SmartAccessInterceptor implements FhirInterceptor {
   private void checkVisible(Caller caller, String type, String id) {
     Optional<SqlCondition> readable = new CallerAccess(caller).readable(type);
     if (readable.isPresent()
-        && store.count(SearchQuery.ofIds(type, List.of(id)).and(readable.get())) == 0) {
+        && store.count(SearchQuery.ofIds(type, List.of(id), registry).and(readable.get())) == 0) {
       throw new ResourceNotFoundException(type + "/" + id + " is not known");
     }
   }

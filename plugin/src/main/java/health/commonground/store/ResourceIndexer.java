@@ -8,4 +8,13 @@ public interface ResourceIndexer {
   String resourceType();
 
   List<SearchParam> searchParams();
+
+  /**
+   * The table of its own the type is kept in, one row per resource with its JSON ({@code res_id},
+   * {@code last_updated}, {@code body}) and its parameters' values in columns (write-once records,
+   * without history); null for the shared resource and index tables.
+   */
+  default String table() {
+    return null;
+  }
 }

@@ -14,7 +14,9 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Keeps resources as FHIR JSON with their whole version history, and the search index of their
- * current versions. Callers run writes inside a transaction; this class only speaks SQL.
+ * current versions. Callers run writes inside a transaction; this class only speaks SQL. A type
+ * with a table of its own ({@link ResourceIndexer#table()}) is read from there; its feature writes
+ * it.
  */
 @Repository
 public class ResourceStore {
@@ -35,12 +37,19 @@ public class ResourceStore {
   private static final RowMapper<StoredVersion> VERSION_MAPPER = ResourceStore::mapVersion;
 
   private final JdbcTemplate jdbc;
+  private final SearchParamRegistry registry;
 
-  public ResourceStore(JdbcTemplate jdbc) {
+  public ResourceStore(JdbcTemplate jdbc, SearchParamRegistry registry) {
     this.jdbc = jdbc;
+    this.registry = registry;
   }
 
   public Optional<StoredVersion> read(String type, String id) {
+    Optional<String> table = registry.table(type);
+    if (table.isPresent()) {
+      return jdbc.query(ownRows(table.get()) + " where r.res_id = ?", ownMapper(type), id).stream()
+          .findFirst();
+    }
     return jdbc
         .query(CURRENT + " where r.res_type = ? and r.res_id = ?", VERSION_MAPPER, type, id)
         .stream()
@@ -48,6 +57,9 @@ public class ResourceStore {
   }
 
   public Optional<StoredVersion> readVersion(String type, String id, long version) {
+    if (registry.table(type).isPresent()) {
+      return version == 1 ? read(type, id) : Optional.empty();
+    }
     return jdbc
         .query(
             "select "
@@ -136,31 +148,6 @@ public class ResourceStore {
     insertIndex(List.of(version), List.of(index));
   }
 
-  /**
-   * Inserts first versions of new resources (with their history and index rows) in a few batched
-   * statements; for write-once records such as AuditEvents, many at a time.
-   */
-  public void insertAll(List<StoredVersion> versions, List<IndexEntries> indexes) {
-    List<Object[]> current = new ArrayList<>(versions.size());
-    List<Object[]> history = new ArrayList<>(versions.size());
-    for (StoredVersion version : versions) {
-      if (version.version() != 1) {
-        throw new IllegalArgumentException("Not a new resource: " + version);
-      }
-      Timestamp updated = Timestamp.from(version.lastUpdated());
-      current.add(new Object[] {version.type(), version.id(), updated, version.deleted()});
-      history.add(
-          new Object[] {
-            version.type(), version.id(), updated, version.deleted(), version.json(), "POST"
-          });
-    }
-    batch("insert into fhir_resource (" + CURRENT_COLUMNS + ") values (?, ?, 1, ?, ?)", current);
-    batch(
-        "insert into fhir_resource_history (" + COLUMNS + ", method) values (?, ?, 1, ?, ?, ?, ?)",
-        history);
-    insertIndex(versions, indexes);
-  }
-
   private void deleteIndex(String type, String id) {
     for (String table : List.of("search_token", "search_reference", "search_string")) {
       jdbc.update("delete from " + table + " where res_type = ? and res_id = ?", type, id);
@@ -211,6 +198,16 @@ public class ResourceStore {
    */
   public List<StoredVersion> history(
       String type, String id, Instant since, SqlCondition visible, int offset, int count) {
+    Optional<String> table = registry.table(type);
+    if (table.isPresent()) {
+      SqlBuilder sql = ownHistoryWhere(id, since, visible);
+      return jdbc.query(
+          ownRows(table.get())
+              + sql.where()
+              + " order by r.last_updated desc, r.res_id limit ? offset ?",
+          ownMapper(type),
+          sql.argsWith(count, offset));
+    }
     SqlBuilder sql = historyWhere(type, id, since, visible);
     return jdbc.query(
         "select "
@@ -227,13 +224,34 @@ public class ResourceStore {
   }
 
   public int historyCount(String type, String id, Instant since, SqlCondition visible) {
-    SqlBuilder sql = historyWhere(type, id, since, visible);
+    Optional<String> table = registry.table(type);
+    SqlBuilder sql =
+        table.isPresent()
+            ? ownHistoryWhere(id, since, visible)
+            : historyWhere(type, id, since, visible);
     Integer total =
         jdbc.queryForObject(
-            "select count(*) from fhir_resource_history h" + sql.where(),
+            "select count(*) from "
+                + table.map(t -> t + " r").orElse("fhir_resource_history h")
+                + sql.where(),
             Integer.class,
             sql.args());
     return total == null ? 0 : total;
+  }
+
+  /** The history of a type kept in its own table: each resource's one version. */
+  private static SqlBuilder ownHistoryWhere(String id, Instant since, SqlCondition visible) {
+    SqlBuilder sql = new SqlBuilder();
+    if (id != null) {
+      sql.and("r.res_id = ?", id);
+    }
+    if (since != null) {
+      sql.and("r.last_updated >= ?", Timestamp.from(since));
+    }
+    if (visible != null) {
+      sql.and("(" + visible.sql() + ")", visible.args().toArray());
+    }
+    return sql;
   }
 
   private static SqlBuilder historyWhere(
@@ -257,23 +275,79 @@ public class ResourceStore {
     return sql;
   }
 
-  /**
-   * Runs a search built by {@link SearchQuery}: one page, in order. The page is found on the small
-   * current-version rows first; only its own JSON is then read (a derived table with a limit is
-   * evaluated before the join).
-   */
+  /** Runs a search built by {@link SearchQuery}: one page, in order. */
   public List<StoredVersion> search(SearchQuery query, int offset, int count) {
-    return jdbc.query(
-        "select r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, h.body from (select "
-            + (query.joins() ? "distinct " : "")
-            + "r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted"
-            + query.fromWhere()
-            + query.orderBy()
-            + " limit ? offset ?) r join fhir_resource_history h on h.res_type = r.res_type"
-            + " and h.res_id = r.res_id and h.version_id = r.version_id"
-            + query.orderBy(),
-        VERSION_MAPPER,
-        query.fromWhereArgsWith(count, offset));
+    return jdbc.query(pageSql(query, false), mapper(query), query.fromWhereArgsWith(count, offset));
+  }
+
+  /** One page of a search and the number of all its matches. */
+  public record Counted(List<StoredVersion> matches, int total) {}
+
+  /**
+   * One page of a search with the number of all its matches counted in the same pass ({@code
+   * count(*) over ()} on the rows the page is chosen from), instead of a second query over them.
+   */
+  public Counted searchCounted(SearchQuery query, int offset, int count) {
+    RowMapper<StoredVersion> mapper = mapper(query);
+    int[] total = {-1};
+    List<StoredVersion> page =
+        jdbc.query(
+            pageSql(query, true),
+            (rs, n) -> {
+              total[0] = rs.getInt("total");
+              return mapper.mapRow(rs, n);
+            },
+            query.fromWhereArgsWith(count, offset));
+    if (total[0] < 0) {
+      // No row to carry the count: nothing matches, or the page lies beyond the last match.
+      total[0] = offset == 0 ? 0 : count(query);
+    }
+    return new Counted(page, total[0]);
+  }
+
+  private static RowMapper<StoredVersion> mapper(SearchQuery query) {
+    return query.table() != null ? ownMapper(query.type()) : VERSION_MAPPER;
+  }
+
+  /**
+   * The SQL of a page of a search, with {@code total} as its last column when {@code counted}. The
+   * page is found on the small current-version rows first; only its own JSON is then read (a
+   * derived table with a limit is evaluated before the join). When the search joins index rows, the
+   * count is taken after {@code distinct}, as a resource may match twice.
+   */
+  private static String pageSql(SearchQuery query, boolean counted) {
+    String total = counted ? ", count(*) over () as total" : "";
+    if (query.table() != null) {
+      return ownColumns()
+          + total
+          + " from "
+          + query.table()
+          + " r"
+          + query.where()
+          + query.orderBy()
+          + " limit ? offset ?";
+    }
+    String current = "r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted";
+    String matches =
+        counted && query.joins()
+            ? "select "
+                + current
+                + total
+                + " from (select distinct "
+                + current
+                + query.fromWhere()
+                + ") r"
+            : "select " + (query.joins() ? "distinct " : "") + current + total + query.fromWhere();
+    return "select "
+        + current
+        + ", h.body"
+        + (counted ? ", r.total" : "")
+        + " from ("
+        + matches
+        + query.orderBy()
+        + " limit ? offset ?) r join fhir_resource_history h on h.res_type = r.res_type"
+        + " and h.res_id = r.res_id and h.version_id = r.version_id"
+        + query.orderBy();
   }
 
   public int count(SearchQuery query) {
@@ -292,6 +366,10 @@ public class ResourceStore {
     if (ids.isEmpty()) {
       return List.of();
     }
+    Optional<String> table = registry.table(type);
+    if (table.isPresent()) {
+      return ownReferencesFrom(table.get(), type, ids, param);
+    }
     List<Object> args = new ArrayList<>();
     args.add(type);
     args.add(param);
@@ -303,6 +381,39 @@ public class ResourceStore {
             + ")",
         (rs, n) -> new LocalReference(rs.getString(1), rs.getString(2), null),
         args.toArray());
+  }
+
+  private List<LocalReference> ownReferencesFrom(
+      String table, String type, Collection<String> ids, String param) {
+    List<String> selects = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
+    for (SearchParam.Column column :
+        registry.param(type, param).map(SearchParam::columns).orElse(List.of())) {
+      selects.add(
+          "select "
+              + column.qualifierSql()
+              + ", "
+              + column.value()
+              + " from "
+              + table
+              + " r where r.res_id in ("
+              + placeholders(ids.size())
+              + ") and "
+              + column.value()
+              + " is not null");
+      args.addAll(ids);
+    }
+    if (selects.isEmpty()) {
+      return List.of();
+    }
+    return jdbc
+        .query(
+            String.join(" union ", selects),
+            (rs, n) -> new LocalReference(rs.getString(1), rs.getString(2), null),
+            args.toArray())
+        .stream()
+        .distinct()
+        .toList();
   }
 
   /** Current resources of {@code sourceType} whose {@code param} points at the given ones. */
@@ -346,6 +457,22 @@ public class ResourceStore {
   public int countAll() {
     Integer total = jdbc.queryForObject("select count(*) from fhir_resource", Integer.class);
     return total == null ? 0 : total;
+  }
+
+  /** The rows of a type kept in its own table, as {@link #ownMapper} reads them. */
+  private static String ownRows(String table) {
+    return ownColumns() + " from " + table + " r";
+  }
+
+  private static String ownColumns() {
+    return "select r.res_id, r.last_updated, r.body";
+  }
+
+  /** Rows of a type's own table: written once, so each is version 1 and never deleted. */
+  private static RowMapper<StoredVersion> ownMapper(String type) {
+    return (rs, n) ->
+        new StoredVersion(
+            type, rs.getString(1), 1, rs.getTimestamp(2).toInstant(), false, rs.getString(3));
   }
 
   static String placeholders(int n) {

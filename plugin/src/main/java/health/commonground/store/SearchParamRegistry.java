@@ -13,9 +13,13 @@ import org.springframework.stereotype.Component;
 public class SearchParamRegistry {
 
   private final Map<String, Map<String, SearchParam>> byType = new HashMap<>();
+  private final Map<String, String> tables = new HashMap<>();
 
   public SearchParamRegistry(List<ResourceIndexer> indexers) {
     for (ResourceIndexer indexer : indexers) {
+      if (indexer.table() != null) {
+        tables.put(indexer.resourceType(), indexer.table());
+      }
       Map<String, SearchParam> params =
           byType.computeIfAbsent(indexer.resourceType(), t -> new java.util.LinkedHashMap<>());
       indexer.searchParams().forEach(p -> params.put(p.name(), p));
@@ -24,6 +28,11 @@ public class SearchParamRegistry {
 
   public Optional<SearchParam> param(String type, String name) {
     return Optional.ofNullable(byType.getOrDefault(type, Map.of()).get(name));
+  }
+
+  /** The table of its own a type is kept in ({@link ResourceIndexer#table()}), if any. */
+  public Optional<String> table(String type) {
+    return Optional.ofNullable(tables.get(type));
   }
 
   public Collection<SearchParam> params(String type) {

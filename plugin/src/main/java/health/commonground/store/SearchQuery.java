@@ -38,10 +38,15 @@ public final class SearchQuery {
           "_elements",
           "_sort");
 
-  private static final int BASE_CONDITIONS = 2;
-
   private final SqlBuilder sql = new SqlBuilder();
   private final String type;
+
+  /** The type's own table ({@link ResourceIndexer#table()}), or null for the shared tables. */
+  private final String table;
+
+  /** How many conditions select the type's current resources, before the search's own. */
+  private final int baseConditions;
+
   private String orderBy = " order by r.last_updated desc, r.res_id";
 
   /**
@@ -58,14 +63,19 @@ public final class SearchQuery {
   private Object[] driverArgs;
   private int drivenCondition = -1;
 
-  private SearchQuery(String type) {
+  private SearchQuery(String type, SearchParamRegistry registry) {
     this.type = type;
-    sql.and("r.res_type = ?", type).and("r.deleted = false");
+    this.table = registry.table(type).orElse(null);
+    if (table == null) {
+      sql.and("r.res_type = ?", type).and("r.deleted = false");
+    }
+    baseConditions = sql.size();
   }
 
   /** The current resources of a type with the given ids. */
-  public static SearchQuery ofIds(String type, java.util.Collection<String> ids) {
-    SearchQuery query = new SearchQuery(type);
+  public static SearchQuery ofIds(
+      String type, java.util.Collection<String> ids, SearchParamRegistry registry) {
+    SearchQuery query = new SearchQuery(type, registry);
     query.sql.and(
         ids.isEmpty() ? "1 = 0" : "r.res_id in (" + ResourceStore.placeholders(ids.size()) + ")",
         ids.toArray());
@@ -74,8 +84,25 @@ public final class SearchQuery {
 
   /** Current resources of {@code sourceType} whose {@code param} points at the given ones. */
   public static SearchQuery referencing(
-      String sourceType, String param, String targetType, java.util.Collection<String> targetIds) {
-    SearchQuery query = new SearchQuery(sourceType);
+      String sourceType,
+      String param,
+      String targetType,
+      java.util.Collection<String> targetIds,
+      SearchParamRegistry registry) {
+    SearchQuery query = new SearchQuery(sourceType, registry);
+    List<SearchParam.Column> columns =
+        registry.param(sourceType, param).map(SearchParam::columns).orElse(List.of());
+    if (!columns.isEmpty()) {
+      List<String> ors = new ArrayList<>();
+      List<Object> args = new ArrayList<>();
+      for (String id : targetIds) {
+        for (SearchParam.Column column : columns) {
+          referenceMatch(column, id, targetType, ors, args);
+        }
+      }
+      query.sql.and(anyOf(ors), args.toArray());
+      return query;
+    }
     List<Object> args = new ArrayList<>();
     args.add(param);
     args.add(targetType);
@@ -102,12 +129,12 @@ public final class SearchQuery {
    * alias {@code r}; e.g. the filter of a granular SMART scope such as {@code Goal.rs?category=x}.
    */
   public SqlCondition criteria() {
-    return sql.conditionsFrom(BASE_CONDITIONS);
+    return sql.conditionsFrom(baseConditions);
   }
 
   public static SearchQuery parse(
       String type, Map<String, String[]> parameters, SearchParamRegistry registry) {
-    SearchQuery query = new SearchQuery(type);
+    SearchQuery query = new SearchQuery(type, registry);
     for (Map.Entry<String, String[]> entry : parameters.entrySet()) {
       String name = entry.getKey();
       if (RESULT_PARAMS.contains(name)) {
@@ -179,22 +206,26 @@ public final class SearchQuery {
                             + type
                             + "; see the CapabilityStatement at /fhir/metadata"));
     switch (param.kind()) {
-      case TOKEN -> token(param.name(), rawName, modifier, alternatives);
-      case REFERENCE -> reference(param.name(), rawName, modifier, alternatives);
+      case TOKEN -> token(param, rawName, modifier, alternatives);
+      case REFERENCE -> reference(param, rawName, modifier, alternatives);
       case STRING -> string(param.name(), rawName, modifier, alternatives);
     }
   }
 
-  private void token(String param, String rawName, String modifier, List<String> values) {
+  private void token(SearchParam param, String rawName, String modifier, List<String> values) {
     boolean negate = "not".equals(modifier);
     if (modifier != null && !negate) {
       throw new InvalidRequestException(
           "Modifier :" + modifier + " is not supported on " + rawName);
     }
+    if (!param.columns().isEmpty()) {
+      tokenInColumns(param.columns(), rawName, negate, values);
+      return;
+    }
     List<String> ors = new ArrayList<>();
     List<Object> args = new ArrayList<>();
     args.add(type);
-    args.add(param);
+    args.add(param.name());
     for (String value : values) {
       int bar = value.indexOf('|');
       if (bar < 0) {
@@ -229,15 +260,17 @@ public final class SearchQuery {
         args.toArray());
   }
 
-  private void reference(String param, String rawName, String modifier, List<String> values) {
+  private void reference(SearchParam param, String rawName, String modifier, List<String> values) {
     if (modifier != null && !modifier.matches("[A-Z][A-Za-z]+")) {
       throw new InvalidRequestException(
           "Modifier :" + modifier + " is not supported on " + rawName);
     }
     List<String> ors = new ArrayList<>();
     List<Object> args = new ArrayList<>();
+    List<String> columnOrs = new ArrayList<>();
+    List<Object> columnArgs = new ArrayList<>();
     args.add(type);
-    args.add(param);
+    args.add(param.name());
     for (String value : values) {
       String[] parts = value.split("/");
       String id = parts[parts.length - 1];
@@ -245,6 +278,9 @@ public final class SearchQuery {
       if (!id.matches("[A-Za-z0-9\\-.]{1,64}")) {
         throw new InvalidRequestException(
             "Search parameter " + rawName + " has an invalid reference '" + value + "'");
+      }
+      for (SearchParam.Column column : param.columns()) {
+        referenceMatch(column, id, targetType, columnOrs, columnArgs);
       }
       if (targetType == null) {
         ors.add("x.target_id = ?");
@@ -254,6 +290,10 @@ public final class SearchQuery {
         args.add(id);
         args.add(targetType);
       }
+    }
+    if (!param.columns().isEmpty()) {
+      sql.and(anyOf(columnOrs), columnArgs.toArray());
+      return;
     }
     sql.and(
         "r.res_id in (select x.res_id from search_reference x where x.res_type = ?"
@@ -269,6 +309,65 @@ public final class SearchQuery {
               + ")";
       driverArgs = args.toArray();
     }
+  }
+
+  /**
+   * A token parameter kept in columns: each value as {@link #token} matches an index row, here
+   * against each column; {@code :not} holds where none matches (also where a column is empty).
+   */
+  private void tokenInColumns(
+      List<SearchParam.Column> columns, String rawName, boolean negate, List<String> values) {
+    List<String> ors = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
+    for (String value : values) {
+      int bar = value.indexOf('|');
+      String system = bar < 0 ? null : value.substring(0, bar);
+      String code = bar < 0 ? value : value.substring(bar + 1);
+      if (bar >= 0 && system.isEmpty() && code.isEmpty()) {
+        throw new InvalidRequestException(
+            "Search parameter " + rawName + " has an empty token '|'");
+      }
+      for (SearchParam.Column column : columns) {
+        String qualifier = column.qualifierSql();
+        if (bar < 0) {
+          ors.add(column.value() + " = ?");
+          args.add(code);
+        } else if (system.isEmpty()) {
+          ors.add("(" + column.value() + " = ? and " + qualifier + " is null)");
+          args.add(code);
+        } else if (code.isEmpty()) {
+          ors.add("(" + column.value() + " is not null and " + qualifier + " = ?)");
+          args.add(system);
+        } else {
+          ors.add("(" + column.value() + " = ? and " + qualifier + " = ?)");
+          args.add(code);
+          args.add(system);
+        }
+      }
+    }
+    String any = anyOf(ors);
+    sql.and(negate ? "not coalesce(" + any + ", false)" : any, args.toArray());
+  }
+
+  /** One reference value ({@code targetType} null for any type) against one column. */
+  private static void referenceMatch(
+      SearchParam.Column column,
+      String id,
+      String targetType,
+      List<String> ors,
+      List<Object> args) {
+    if (targetType == null) {
+      ors.add(column.value() + " = ?");
+      args.add(id);
+    } else {
+      ors.add("(" + column.value() + " = ? and " + column.qualifierSql() + " = ?)");
+      args.add(id);
+      args.add(targetType);
+    }
+  }
+
+  private static String anyOf(List<String> ors) {
+    return ors.isEmpty() ? "1 = 0" : "(" + String.join(" or ", ors) + ")";
   }
 
   private void string(String param, String rawName, String modifier, List<String> values) {
@@ -387,7 +486,7 @@ public final class SearchQuery {
    */
   String fromWhere() {
     if (driver == null) {
-      return " from fhir_resource r" + sql.where();
+      return " from " + (table == null ? "fhir_resource" : table) + " r" + sql.where();
     }
     return " from search_reference x0 join fhir_resource r"
         + " on r.res_type = x0.res_type and r.res_id = x0.res_id where "
@@ -398,6 +497,15 @@ public final class SearchQuery {
 
   boolean joins() {
     return driver != null;
+  }
+
+  /** The type's own table, or null for the shared tables. */
+  String table() {
+    return table;
+  }
+
+  String type() {
+    return type;
   }
 
   Object[] fromWhereArgsWith(Object... more) {

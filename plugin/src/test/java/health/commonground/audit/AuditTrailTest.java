@@ -3,8 +3,6 @@ package health.commonground.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
-import health.commonground.store.ResourceStore;
-import health.commonground.store.SearchParamRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -41,9 +39,7 @@ class AuditTrailTest {
     jdbc = new JdbcTemplate(dataSource);
     trail =
         new AuditTrail(
-            FhirContext.forR4Cached(),
-            new ResourceStore(jdbc),
-            new SearchParamRegistry(List.of(new AuditEventIndexer())),
+            new AuditLog(FhirContext.forR4Cached(), jdbc),
             new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
   }
 
@@ -73,12 +69,11 @@ class AuditTrailTest {
 
     trail.flush();
 
-    assertThat(count("fhir_resource")).isEqualTo(1200);
-    assertThat(count("fhir_resource_history")).isEqualTo(1200);
+    assertThat(count("audit_event")).isEqualTo(1200);
     assertThat(
             jdbc.queryForObject(
-                "select count(*) from search_reference where res_type = 'AuditEvent'"
-                    + " and param = 'patient' and target_id = 'p2'",
+                "select count(*) from audit_event where entity_type = 'Patient'"
+                    + " and entity_id = 'p2'",
                 Integer.class))
         .isEqualTo(300);
   }
@@ -90,20 +85,20 @@ class AuditTrailTest {
       trail.add(event("Patient/p1"));
     }
     trail.stop();
-    assertThat(count("fhir_resource")).isEqualTo(50);
+    assertThat(count("audit_event")).isEqualTo(50);
 
     trail.add(event("Patient/p1"));
-    assertThat(count("fhir_resource")).isEqualTo(51);
+    assertThat(count("audit_event")).isEqualTo(51);
   }
 
   @Test
   void aFailingDatabaseNeitherFailsTheCallerNorBlocksAReader() {
-    jdbc.execute("drop table search_reference");
+    jdbc.execute("alter table audit_event rename to audit_event_gone");
 
     trail.add(event("Patient/p1"));
     trail.flush();
 
-    assertThat(count("fhir_resource")).isZero();
+    assertThat(count("audit_event_gone")).isZero();
   }
 
   private int count(String table) {

@@ -52,7 +52,7 @@ class JsonKeptOnceMigrationTest {
 
     Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
 
-    ResourceStore store = new ResourceStore(jdbc);
+    ResourceStore store = new ResourceStore(jdbc, new SearchParamRegistry(List.of()));
     assertThat(store.read("Goal", "g1"))
         .get()
         .satisfies(

@@ -1,0 +1,368 @@
+package health.commonground.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import health.commonground.store.ResourceIndexer;
+import health.commonground.store.ResourceStore;
+import health.commonground.store.SearchParam;
+import health.commonground.store.SearchParamRegistry;
+import health.commonground.store.SearchQuery;
+import health.commonground.store.StoredVersion;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * The access log's own table (V22) answers every AuditEvent search exactly as the shared index rows
+ * did before, on H2 and PostgreSQL: for events the recorder writes now and for events stored before
+ * V22, which the migration moves.
+ */
+class AuditLogIT {
+
+  private static final AtomicInteger databases = new AtomicInteger();
+  private static EmbeddedPostgres postgres;
+
+  /** The queries an administrator can ask, each parameter form and modifier the store supports. */
+  private static final List<String> QUERIES =
+      List.of(
+          "",
+          "patient=a",
+          "patient=b",
+          "patient=Patient/c",
+          "patient:Patient=a",
+          "patient=a,b",
+          "patient=g1",
+          "entity=Goal/g1",
+          "entity=g1",
+          "entity=Patient/a",
+          "entity=Patient/b",
+          "entity:Goal=g2",
+          "entity=Practitioner/a",
+          "agent=Patient/a",
+          "agent=Practitioner/pr",
+          "agent=pr",
+          "altid=common-ground",
+          "altid=" + AuditRecorder.CLIENT_ID_SYSTEM + "|common-ground-backend",
+          "altid=|common-ground",
+          "altid=" + AuditRecorder.CLIENT_ID_SYSTEM + "|",
+          "altid:not=common-ground",
+          "action=R",
+          "action=R,C",
+          "action=http://hl7.org/fhir/audit-event-action|E",
+          "action=other|R",
+          "subtype=read",
+          "subtype=" + AuditRecorder.INTERACTION + "|create",
+          "subtype:not=read",
+          "outcome=4",
+          "outcome:not=0",
+          "outcome=http://hl7.org/fhir/audit-event-outcome|4",
+          "patient=a&subtype=read",
+          "entity=Goal/g1&outcome=0&subtype=read",
+          "outcome=4&agent=Patient/a",
+          "patient=a&_sort=_id",
+          "_lastUpdated=ge2020-01-01");
+
+  static Stream<String> databases() {
+    return Stream.of("h2", "postgresql");
+  }
+
+  @AfterAll
+  static void stopPostgres() throws IOException {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void theTableAnswersEverySearchAsTheIndexRowsDid(String database) {
+    DataSource dataSource = fresh(database);
+    migrate(dataSource, null);
+    JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+    List<AuditEvent> events = events();
+    new AuditLog(FhirContext.forR4Cached(), jdbc).insert(events);
+    // The same events as general resources with index rows, as they were kept before V22.
+    ResourceStore indexed = new ResourceStore(jdbc, indexRowsRegistry());
+    events.forEach(event -> writeWithIndexRows(indexed, event));
+
+    ResourceStore store = new ResourceStore(jdbc, tableRegistry());
+    for (String query : QUERIES) {
+      assertThat(ids(store, tableRegistry(), query))
+          .as(query)
+          .isEqualTo(ids(indexed, indexRowsRegistry(), query));
+    }
+    assertThat(ids(store, tableRegistry(), "patient=a")).hasSize(4);
+    assertThat(QUERIES.stream().filter(q -> !ids(store, tableRegistry(), q).isEmpty()))
+        .hasSizeGreaterThan(QUERIES.size() * 2 / 3);
+    List<String> allIds = events.stream().map(e -> e.getIdElement().getIdPart()).toList();
+    assertThat(store.referencesFrom("AuditEvent", allIds, "patient"))
+        .containsExactlyInAnyOrderElementsOf(
+            indexed.referencesFrom("AuditEvent", allIds, "patient"));
+    StoredVersion read = store.read("AuditEvent", allIds.get(0)).orElseThrow();
+    assertThat(read.json()).isEqualTo(indexed.read("AuditEvent", allIds.get(0)).get().json());
+    assertThat(store.readVersion("AuditEvent", allIds.get(0), 2)).isEmpty();
+    assertThat(store.history("AuditEvent", null, null, 0, 100)).hasSize(events.size());
+    assertThat(store.historyCount("AuditEvent", allIds.get(1), null)).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void eventsStoredBeforeTheTableMoveThereAndAreFoundAsBefore(String database) {
+    DataSource dataSource = fresh(database);
+    migrate(dataSource, "21");
+    JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+    ResourceStore before = new ResourceStore(jdbc, indexRowsRegistry());
+    List<AuditEvent> events = events();
+    for (AuditEvent event : events) {
+      event.setIdElement(new IdType("AuditEvent", UUID.randomUUID().toString(), "1"));
+      event.getMeta().setVersionId("1").setLastUpdated(new java.util.Date());
+      writeWithIndexRows(before, event);
+    }
+    Map<String, List<String>> found = new LinkedHashMap<>();
+    for (String query : QUERIES) {
+      found.put(query, ids(before, indexRowsRegistry(), query));
+    }
+
+    migrate(dataSource, null);
+
+    ResourceStore after = new ResourceStore(jdbc, tableRegistry());
+    for (String query : QUERIES) {
+      assertThat(ids(after, tableRegistry(), query)).as(query).isEqualTo(found.get(query));
+    }
+    for (String table :
+        List.of("fhir_resource", "fhir_resource_history", "search_token", "search_reference")) {
+      assertThat(jdbc.queryForObject("select count(*) from " + table, Integer.class))
+          .as(table)
+          .isZero();
+    }
+  }
+
+  private static List<String> ids(ResourceStore store, SearchParamRegistry registry, String query) {
+    Map<String, String[]> params = new LinkedHashMap<>();
+    if (!query.isEmpty()) {
+      for (String pair : query.split("&")) {
+        String[] nameValue = pair.split("=", 2);
+        params.merge(
+            nameValue[0],
+            new String[] {nameValue[1]},
+            (a, b) -> Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new));
+      }
+    }
+    SearchQuery search = SearchQuery.parse("AuditEvent", params, registry);
+    List<String> ids = store.search(search, 0, 1000).stream().map(StoredVersion::id).toList();
+    assertThat(store.count(search)).as(query).isEqualTo(ids.size());
+    return ids;
+  }
+
+  private static void writeWithIndexRows(ResourceStore store, AuditEvent event) {
+    store.write(
+        new StoredVersion(
+            "AuditEvent",
+            event.getIdElement().getIdPart(),
+            1,
+            event.getMeta().getLastUpdated().toInstant(),
+            false,
+            FhirContext.forR4Cached().newJsonParser().encodeResourceToString(event)),
+        "POST",
+        indexRowsRegistry().index(event));
+  }
+
+  /** The search parameters as they are, kept in the log's own table. */
+  private static SearchParamRegistry tableRegistry() {
+    return new SearchParamRegistry(List.of(new AuditEventIndexer()));
+  }
+
+  /** The same parameters kept in the shared index rows, as before V22. */
+  private static SearchParamRegistry indexRowsRegistry() {
+    AuditEventIndexer indexer = new AuditEventIndexer();
+    return new SearchParamRegistry(
+        List.of(
+            new ResourceIndexer() {
+              @Override
+              public String resourceType() {
+                return indexer.resourceType();
+              }
+
+              @Override
+              public List<SearchParam> searchParams() {
+                return indexer.searchParams().stream()
+                    .map(
+                        p ->
+                            new SearchParam(
+                                p.name(), p.kind(), p.description(), p.extractor(), List.of()))
+                    .toList();
+              }
+            }));
+  }
+
+  /** Events in the shapes the recorder writes (see AuditRecorder). */
+  private static List<AuditEvent> events() {
+    List<AuditEvent> events = new ArrayList<>();
+    // A client reads a goal of her own through the app.
+    events.add(
+        event("read", AuditEventAction.R, AuditEventOutcome._0)
+            .agent(new Reference("Patient/a"), "common-ground")
+            .named("Goal/g1")
+            .patient("a")
+            .done());
+    // ... a version of another goal of hers, and her own Patient record.
+    events.add(
+        event("vread", AuditEventAction.R, AuditEventOutcome._0)
+            .agent(new Reference("Patient/a"), "common-ground")
+            .named("Goal/g2/_history/2")
+            .patient("a")
+            .done());
+    events.add(
+        event("read", AuditEventAction.R, AuditEventOutcome._0)
+            .agent(new Reference("Patient/a"), "common-ground")
+            .named("Patient/a")
+            .patient("a")
+            .done());
+    // ... and is refused another client's record.
+    events.add(
+        event("read", AuditEventAction.R, AuditEventOutcome._4)
+            .agent(new Reference("Patient/a"), "common-ground")
+            .named("Patient/b")
+            .patient("a")
+            .description("403 Forbidden")
+            .done());
+    // A backend service searches one client's goals (no what: a query).
+    events.add(
+        event("search-type", AuditEventAction.E, AuditEventOutcome._0)
+            .agent(null, "common-ground-backend")
+            .query("Goal", "patient=b")
+            .patient("b")
+            .done());
+    // A therapist creates a goal.
+    events.add(
+        event("create", AuditEventAction.C, AuditEventOutcome._0)
+            .agent(new Reference("Practitioner/pr"), "common-ground")
+            .patient("b")
+            .done());
+    // Someone without a token asks for a Patient.
+    events.add(
+        event("read", AuditEventAction.R, AuditEventOutcome._4)
+            .agent(new Reference().setDisplay("unauthenticated caller"), null)
+            .named("Patient/c")
+            .description("401 no token")
+            .done());
+    return events;
+  }
+
+  private static EventBuilder event(
+      String subtype, AuditEventAction action, AuditEventOutcome outcome) {
+    AuditEvent event = new AuditEvent();
+    event.setType(
+        new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", null));
+    event.addSubtype(new Coding(AuditRecorder.INTERACTION, subtype, null));
+    event.setAction(action);
+    event.setOutcome(outcome);
+    event.setRecorded(new java.util.Date());
+    return new EventBuilder(event);
+  }
+
+  private record EventBuilder(AuditEvent event) {
+
+    EventBuilder agent(Reference who, String clientId) {
+      if (who != null) {
+        event.addAgent().setRequestor(true).setWho(who);
+      }
+      if (clientId != null) {
+        event
+            .addAgent()
+            .setRequestor(who == null)
+            .setWho(
+                new Reference()
+                    .setIdentifier(
+                        new Identifier()
+                            .setSystem(AuditRecorder.CLIENT_ID_SYSTEM)
+                            .setValue(clientId)));
+      }
+      return this;
+    }
+
+    EventBuilder named(String reference) {
+      event.addEntity().setWhat(new Reference(reference));
+      return this;
+    }
+
+    EventBuilder query(String type, String query) {
+      event.addEntity().setDescription(type).setQuery(query.getBytes());
+      return this;
+    }
+
+    EventBuilder patient(String id) {
+      event
+          .addEntity()
+          .setWhat(new Reference("Patient/" + id))
+          .setRole(
+              new Coding(
+                  "http://terminology.hl7.org/CodeSystem/object-role",
+                  AuditRecorder.PATIENT_ROLE,
+                  "Patient"));
+      return this;
+    }
+
+    EventBuilder description(String text) {
+      event.setOutcomeDesc(text);
+      return this;
+    }
+
+    AuditEvent done() {
+      return event;
+    }
+  }
+
+  private static void migrate(DataSource dataSource, String target) {
+    var flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration");
+    if (target != null) {
+      flyway.target(target);
+    }
+    flyway.load().migrate();
+  }
+
+  private static synchronized DataSource fresh(String database) {
+    String name = "audit" + databases.incrementAndGet();
+    if (database.equals("h2")) {
+      return new DriverManagerDataSource(
+          "jdbc:h2:mem:"
+              + name
+              + "-"
+              + UUID.randomUUID()
+              + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+          "sa",
+          "");
+    }
+    try {
+      if (postgres == null) {
+        postgres = EmbeddedPostgres.builder().start();
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    new JdbcTemplate(postgres.getPostgresDatabase()).execute("create database " + name);
+    return new DriverManagerDataSource(
+        postgres.getJdbcUrl("postgres", name), "postgres", "postgres");
+  }
+}
