@@ -77,6 +77,7 @@ class FhirSecurityConfig {
             resourceServer ->
                 resourceServer
                     .jwt(jwt -> jwt.decoder(decoder))
+                    .bearerTokenResolver(new AuthorizationHeaderToken())
                     .authenticationEntryPoint(errors)
                     .accessDeniedHandler(errors))
         .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(errors))
