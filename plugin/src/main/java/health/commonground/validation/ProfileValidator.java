@@ -1,7 +1,6 @@
 package health.commonground.validation;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.IValidatorModule;
@@ -37,7 +36,7 @@ public class ProfileValidator {
     implementationGuide.conformanceResources().forEach(ours::addResource);
     this.chain =
         new ValidationSupportChain(
-            new DefaultProfileValidationSupport(fhirContext),
+            new LeanCoreDefinitions(fhirContext),
             ours,
             new SnapshotGeneratingValidationSupport(fhirContext),
             new InMemoryTerminologyServerValidationSupport(fhirContext),
