@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 GOALS="${GOALS:-10000}"
 THREADS="${THREADS:-1,4}"
 # The server JVM flags of the root run.sh; override to compare.
-JAVA_OPTS="${JAVA_OPTS:--XX:+UseSerialGC -Xss512k -XX:-DontCompileHugeMethods}"
+JAVA_OPTS="${JAVA_OPTS:--XX:+UseSerialGC -Xss512k -XX:-DontCompileHugeMethods -Xmx300m}"
 READY_TIMEOUT_S="${READY_TIMEOUT_S:-180}"
 
 server_jar=plugin/target/plugin-0.1.0-SNAPSHOT.jar

@@ -1,7 +1,6 @@
 package health.commonground.validation;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.IValidatorModule;
@@ -26,6 +25,7 @@ import org.springframework.stereotype.Component;
 public class ProfileValidator {
 
   private final FhirContext fhirContext;
+  private final LeanCoreDefinitions coreDefinitions;
   private final ValidationSupportChain chain;
   private final ReusingInstanceValidator instanceValidator;
   private final FhirValidator validator;
@@ -35,9 +35,10 @@ public class ProfileValidator {
     this.fhirContext = fhirContext;
     PrePopulatedValidationSupport ours = new PrePopulatedValidationSupport(fhirContext);
     implementationGuide.conformanceResources().forEach(ours::addResource);
+    this.coreDefinitions = new LeanCoreDefinitions(fhirContext);
     this.chain =
         new ValidationSupportChain(
-            new DefaultProfileValidationSupport(fhirContext),
+            coreDefinitions,
             ours,
             new SnapshotGeneratingValidationSupport(fhirContext),
             new InMemoryTerminologyServerValidationSupport(fhirContext),
@@ -68,6 +69,11 @@ public class ProfileValidator {
   /** The validation chain, so that tests and the benchmark can run plain HAPI on the same one. */
   IValidationSupport validationSupport() {
     return chain;
+  }
+
+  /** Once warm: the core validator reads only its R5 copies of the core definitions. */
+  int releaseConvertedSnapshots() {
+    return coreDefinitions.releaseConvertedSnapshots();
   }
 
   FhirContext fhirContext() {

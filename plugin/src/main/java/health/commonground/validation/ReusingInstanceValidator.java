@@ -12,6 +12,7 @@ import com.google.gson.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -37,6 +38,7 @@ import org.hl7.fhir.utilities.i18n.I18nConstants;
 import org.hl7.fhir.utilities.validation.ValidationMessage;
 import org.hl7.fhir.utilities.validation.ValidationMessage.IssueSeverity;
 import org.hl7.fhir.validation.ValidatorSettings;
+import org.hl7.fhir.validation.codesystem.CodingsObserver;
 import org.hl7.fhir.validation.instance.InstanceValidator;
 import org.w3c.dom.Document;
 import org.w3c.dom.Node;
@@ -54,10 +56,10 @@ import org.w3c.dom.NodeList;
  *
  * <p>A core validator is not thread-safe, so each one serves one call at a time: a call borrows an
  * idle one (or builds one when none is idle) and gives it back afterwards. It clears its per-call
- * state at the start of every {@code validate}; what it keeps (a log of every coding seen, cached
- * lookups) only grows, so each is retired after a number of calls. The one remembered thing that
- * changes messages — the "depends on a deprecated/retired definition" hints are given once per
- * validator — is forgotten before each call.
+ * state at the start of every {@code validate}; what it keeps (cached lookups) only grows, so each
+ * is retired after a number of calls. Two remembered things are forgotten before each call: the
+ * "depends on a deprecated/retired definition" hints, which it gives once per validator and so
+ * would change messages, and its log of every coding seen, which holds every resource validated.
  *
  * <p>Configure it (the setters of {@link FhirInstanceValidator}) before the first validation: core
  * validators take the settings when they are built. It must not be given a resource fetcher: the
@@ -156,7 +158,7 @@ final class ReusingInstanceValidator extends FhirInstanceValidator {
 
   /** As {@code ValidatorWrapper.validate}, on a reused core validator. */
   private List<ValidationMessage> validateWith(CoreValidator core, IValidationContext<?> context) {
-    core.forgetStatusHints();
+    core.forgetPreviousCalls();
     List<ValidationMessage> messages = new ArrayList<>();
     List<StructureDefinition> profiles = new ArrayList<>();
     List<ValidationMessage> unknownProfiles = new ArrayList<>();
@@ -276,6 +278,8 @@ final class ReusingInstanceValidator extends FhirInstanceValidator {
      */
     private final JsonParser jsonParser;
 
+    private final List<?> codingLog;
+
     CoreValidator(IWorkerContext context, IHostApplicationServices hostServices) {
       super(
           context,
@@ -284,6 +288,7 @@ final class ReusingInstanceValidator extends FhirInstanceValidator {
           new ValidatorSession(),
           new ValidatorSettings());
       this.jsonParser = new JsonParser(context);
+      this.codingLog = codingLog();
     }
 
     /**
@@ -332,9 +337,32 @@ final class ReusingInstanceValidator extends FhirInstanceValidator {
       return validatedContent.get(0).getElement();
     }
 
-    /** Deprecated/withdrawn/retired definition hints are given once per validator, not per call. */
-    void forgetStatusHints() {
+    /**
+     * Forgets the two things a core validator remembers from earlier calls that a fresh one would
+     * not: the deprecated/withdrawn/retired definition hints, given once per validator rather than
+     * once per call; and the log of every coding checked, which holds each validated resource's
+     * whole element tree (~0.3 MB a Goal) until the validator is retired. The log is read only when
+     * checking IPS codes, which HAPI never turns on.
+     */
+    void forgetPreviousCalls() {
       statusWarnings.clear();
+      codingLog.clear();
+    }
+
+    /**
+     * The coding log's list, private in the core validator 6.7.9 and its {@link CodingsObserver}.
+     */
+    private List<?> codingLog() {
+      try {
+        Field observerField = InstanceValidator.class.getDeclaredField("codingObserver");
+        observerField.setAccessible(true);
+        Field listField = CodingsObserver.class.getDeclaredField("list");
+        listField.setAccessible(true);
+        return (List<?>) listField.get(observerField.get(this));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(
+            "The core validator's coding log is not where version 6.7.9 keeps it", e);
+      }
     }
   }
 }
