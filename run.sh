@@ -26,8 +26,10 @@ fi
 # -DontCompileHugeMethods: the FHIR validator's primitive check is too big for the JIT's default
 # limit and would stay interpreted (docs/performance.md).
 # -Xmx300m: about twice the live heap (mostly validation definitions); keeps resident memory near
-# 600 MB at no measured CPU cost (docs/performance.md, Memory).
+# 600 MB at no measured CPU cost (docs/performance.md, Memory). -Xmn56m: with the default young
+# generation (a third) the ~190 MB live set no longer fit the old one, and full collections ran
+# every second under load.
 # TrimNativeHeapInterval and MALLOC_ARENA_MAX: the JIT's compiler frees its working memory, which
 # the C library otherwise keeps resident (~40 MB after a load test).
 export MALLOC_ARENA_MAX=2
-exec java -XX:+UseSerialGC -Xss512k -XX:-DontCompileHugeMethods -Xmx300m -XX:TrimNativeHeapInterval=5000 -Xlog:cds*=off $cds -jar "$app/$(basename "$jar")" "$@"
+exec java -XX:+UseSerialGC -Xss512k -XX:-DontCompileHugeMethods -Xmx300m -Xmn56m -XX:TrimNativeHeapInterval=5000 -Xlog:cds*=off $cds -jar "$app/$(basename "$jar")" "$@"
