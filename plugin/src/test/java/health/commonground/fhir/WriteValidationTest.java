@@ -2,11 +2,9 @@ package health.commonground.fhir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
-import health.commonground.conformance.ImplementationGuide;
-import health.commonground.validation.ProfileValidator;
+import health.commonground.validation.GoalSamples;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,20 +12,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Goal;
-import org.hl7.fhir.r4.model.Goal.GoalLifecycleStatus;
-import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class WriteValidationTest {
 
-  private static final FhirContext FHIR = FhirContext.forR4Cached();
   private static WriteValidation validation;
 
   @BeforeAll
   static void chain() {
-    validation = new WriteValidation(new ProfileValidator(FHIR, new ImplementationGuide(FHIR)));
+    validation = new WriteValidation(GoalSamples.profileValidator());
   }
 
   @AfterAll
@@ -37,7 +32,7 @@ class WriteValidationTest {
 
   @Test
   void validatesTheResourceAsItWasWhenStarted() {
-    Goal goal = clientGoal();
+    Goal goal = GoalSamples.minimalClientGoal();
     CompletableFuture<ValidationResult> started = validation.start(goal);
     // The writing thread goes on: it sets the id and meta, and here breaks the goal on purpose.
     goal.setSubject(null);
@@ -59,7 +54,7 @@ class WriteValidationTest {
         results.add(
             pool.submit(
                 () -> {
-                  Goal goal = clientGoal();
+                  Goal goal = GoalSamples.minimalClientGoal();
                   if (!valid) {
                     goal.setSubject(null);
                   }
@@ -83,16 +78,5 @@ class WriteValidationTest {
         .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
         .map(m -> m.getLocationString() + ": " + m.getMessage())
         .toList();
-  }
-
-  private static Goal clientGoal() {
-    Goal goal = new Goal();
-    goal.getMeta().addProfile(ImplementationGuide.structureDefinition("client-goal"));
-    goal.setLanguage("en");
-    goal.setLifecycleStatus(GoalLifecycleStatus.PROPOSED);
-    goal.getDescription().setText("Sleep through the night again");
-    goal.setSubject(new Reference("Patient/client-sam"));
-    goal.setExpressedBy(new Reference("Patient/client-sam"));
-    return goal;
   }
 }

@@ -25,7 +25,7 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * Valid and invalid Goals for the validation tests and the benchmark, and the validators they
  * compare: ours and plain HAPI ({@link FhirInstanceValidator}) on the same chain.
  */
-final class GoalSamples {
+public final class GoalSamples {
 
   /** The implementation guide's published examples: client, therapist and shared goals. */
   static final String VALID = "classpath*:commonground-ig/Goal-*.json";
@@ -38,7 +38,7 @@ final class GoalSamples {
   private GoalSamples() {}
 
   /** Our validator, built as the application builds it. */
-  static ProfileValidator profileValidator() {
+  public static ProfileValidator profileValidator() {
     FhirContext fhirContext = FhirContext.forR4Cached();
     return new ProfileValidator(fhirContext, new ImplementationGuide(fhirContext));
   }
@@ -72,7 +72,7 @@ final class GoalSamples {
   }
 
   /** A ClientGoal with only what the profile requires. */
-  static Goal minimalClientGoal() {
+  public static Goal minimalClientGoal() {
     Goal goal = new Goal();
     goal.getMeta().addProfile(CLIENT_GOAL);
     goal.setLanguage("en");
