@@ -7,7 +7,6 @@ import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
 import health.commonground.provenance.ProvenanceRecorder;
 import health.commonground.provenance.ProvenanceRecorder.Activity;
@@ -292,13 +291,7 @@ public class ResourceWriter {
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
-    boolean failed =
-        result.getMessages().stream()
-            .anyMatch(
-                m ->
-                    m.getSeverity() == ResultSeverityEnum.ERROR
-                        || m.getSeverity() == ResultSeverityEnum.FATAL);
-    if (failed) {
+    if (ProfileValidator.hasErrors(result)) {
       OperationOutcome outcome = (OperationOutcome) result.toOperationOutcome();
       outcome
           .getIssue()

@@ -2,6 +2,9 @@ package health.commonground.fhir;
 
 import ca.uhn.fhir.validation.ValidationResult;
 import health.commonground.validation.ProfileValidator;
+import health.commonground.validation.ValidShapes;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -19,6 +22,9 @@ import org.springframework.stereotype.Component;
  * the two instead of their sum. The write's transaction commits only once validation has passed
  * ({@link ResourceWriter}), so an invalid resource still leaves nothing behind.
  *
+ * <p>A resource of a shape that passed before is not validated again ({@link ValidShapes}): a
+ * client's goals mostly differ only in their words, ids and dates.
+ *
  * <p>When every validation thread is busy (many clients at once, so the cores are busy anyway), the
  * writing thread validates the resource itself, before going on.
  */
@@ -27,9 +33,12 @@ class WriteValidation implements DisposableBean {
 
   private final ProfileValidator validator;
   private final ThreadPoolExecutor threads;
+  private final ValidShapes shapes = new ValidShapes();
+  private final ValidationResult passed;
 
   WriteValidation(ProfileValidator validator) {
     this.validator = validator;
+    this.passed = new ValidationResult(validator.fhirContext(), List.of());
     int cores = Runtime.getRuntime().availableProcessors();
     AtomicInteger count = new AtomicInteger();
     this.threads =
@@ -50,11 +59,23 @@ class WriteValidation implements DisposableBean {
 
   /**
    * Starts validating the resource as it is now; the caller may go on changing it (a copy is
-   * validated).
+   * validated). A resource whose shape passed before passes at once (see {@link ValidShapes}).
    */
   CompletableFuture<ValidationResult> start(Resource resource) {
+    Optional<String> shape = shapes.shapeOf(resource);
+    if (shape.isPresent() && shapes.passed(shape.get())) {
+      return CompletableFuture.completedFuture(passed);
+    }
     Resource snapshot = resource.copy();
-    return CompletableFuture.supplyAsync(() -> validator.validate(snapshot), threads);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          ValidationResult result = validator.validate(snapshot);
+          if (shape.isPresent() && !ProfileValidator.hasErrors(result)) {
+            shapes.remember(shape.get());
+          }
+          return result;
+        },
+        threads);
   }
 
   @Override

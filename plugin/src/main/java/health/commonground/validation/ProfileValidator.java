@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.IValidatorModule;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
 import health.commonground.conformance.ImplementationGuide;
 import java.util.concurrent.CompletableFuture;
@@ -76,8 +77,17 @@ public class ProfileValidator {
     return coreDefinitions.releaseConvertedSnapshots();
   }
 
-  FhirContext fhirContext() {
+  public FhirContext fhirContext() {
     return fhirContext;
+  }
+
+  /** Whether the result refuses a write: an error or fatal message. */
+  public static boolean hasErrors(ValidationResult result) {
+    return result.getMessages().stream()
+        .anyMatch(
+            m ->
+                m.getSeverity() == ResultSeverityEnum.ERROR
+                    || m.getSeverity() == ResultSeverityEnum.FATAL);
   }
 
   int coreValidatorsBuilt() {

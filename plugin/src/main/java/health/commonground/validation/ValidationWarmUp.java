@@ -1,7 +1,6 @@
 package health.commonground.validation;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,10 +63,7 @@ class ValidationWarmUp implements ApplicationRunner {
     long start = System.nanoTime();
     for (Goal goal : goals) {
       ValidationResult result = validator.validate(goal);
-      boolean failed =
-          result.getMessages().stream()
-              .anyMatch(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal());
-      if (failed) {
+      if (ProfileValidator.hasErrors(result)) {
         log.warn(
             "Example {} does not validate against its profile: {}",
             goal.getIdElement().getIdPart(),

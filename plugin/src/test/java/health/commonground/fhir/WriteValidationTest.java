@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Goal;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,10 +52,13 @@ class WriteValidationTest {
       List<Future<List<String>>> results = new ArrayList<>();
       for (int i = 0; i < writers; i++) {
         boolean valid = i % 2 == 0;
+        int writer = i;
         results.add(
             pool.submit(
                 () -> {
                   Goal goal = GoalSamples.minimalClientGoal();
+                  // Text with a line break is kept in the shape, so each goal is validated.
+                  goal.getDescription().setText("Sleep through the night\n(" + writer + ")");
                   if (!valid) {
                     goal.setSubject(null);
                   }
@@ -70,6 +74,29 @@ class WriteValidationTest {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aGoalOfAShapeThatPassedBeforePassesWithoutValidation() {
+    Goal first = GoalSamples.minimalClientGoal();
+    first.getDescription().setText("Walk the dog before work");
+    assertThat(errors(validation.start(first).join())).isEmpty();
+
+    Goal second = GoalSamples.minimalClientGoal();
+    second.getDescription().setText("Call my sister on Sundays");
+    second.setSubject(new Reference("Patient/client-lucia"));
+    second.setExpressedBy(new Reference("Patient/client-lucia"));
+    CompletableFuture<ValidationResult> passed = validation.start(second);
+    assertThat(passed).isCompleted();
+    assertThat(passed.join().getMessages()).isEmpty();
+
+    // A broken goal is never remembered: it is validated, and refused, every time.
+    Goal broken = GoalSamples.minimalClientGoal();
+    broken.setExpressedBy(new Reference("Practitioner/therapist-ana"));
+    for (int i = 0; i < 2; i++) {
+      assertThat(errors(validation.start(broken).join()))
+          .anySatisfy(message -> assertThat(message).contains("cg-client-voice"));
     }
   }
 
