@@ -8,6 +8,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -18,7 +19,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -34,6 +34,8 @@ import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
 
 /**
  * The FHIR API as an OAuth2 protected resource. Its own filter chain matches {@code /fhir/**} only,
@@ -84,8 +86,33 @@ class FhirSecurityConfig {
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .requestCache(cache -> cache.disable())
         .csrf(csrf -> csrf.disable())
-        .cors(Customizer.withDefaults());
+        .cors(cors -> cors.configurationSource(fhirCors(properties)));
     return http.build();
+  }
+
+  /**
+   * CORS for browser apps on other origins (SMART apps launched from an EHR): the FHIR methods, the
+   * request headers FHIR clients send and the response headers they read.
+   */
+  static CorsConfigurationSource fhirCors(SecurityProperties properties) {
+    CorsConfiguration cors = new CorsConfiguration();
+    cors.setAllowedOriginPatterns(properties.corsAllowedOrigins());
+    cors.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
+    cors.setAllowedHeaders(
+        List.of(
+            "Authorization",
+            "Content-Type",
+            "Accept",
+            "Prefer",
+            "If-Match",
+            "If-None-Exist",
+            "If-None-Match",
+            "If-Modified-Since"));
+    cors.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified"));
+    cors.setAllowCredentials(false);
+    cors.setMaxAge(3600L);
+    // The FHIR filter chain only sees /fhir/**, so one configuration serves all its requests.
+    return request -> cors;
   }
 
   private static JwtDecoder fhirTokenDecoder(

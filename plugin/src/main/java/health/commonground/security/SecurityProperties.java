@@ -1,5 +1,6 @@
 package health.commonground.security;
 
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -10,16 +11,26 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param jwkSetUri where the issuer's signing keys are, when not found by discovery
  * @param audience the {@code aud} a token must carry; blank for the FHIR base URL
  * @param adminRole the realm role (Keycloak {@code realm_access.roles}) that may read AuditEvents
+ * @param corsAllowedOrigins the web origins whose browser apps may call the FHIR API (CORS); {@code
+ *     *} (the default) for any, as tokens travel in a header, never in cookies
  */
 @ConfigurationProperties("commonground.security")
 public record SecurityProperties(
-    String issuerUri, String jwkSetUri, String audience, String adminRole) {
+    String issuerUri,
+    String jwkSetUri,
+    String audience,
+    String adminRole,
+    List<String> corsAllowedOrigins) {
 
   public SecurityProperties {
     issuerUri = blankToNull(issuerUri);
     jwkSetUri = blankToNull(jwkSetUri);
     audience = blankToNull(audience);
     adminRole = adminRole == null || adminRole.isBlank() ? "admin" : adminRole;
+    corsAllowedOrigins =
+        corsAllowedOrigins == null || corsAllowedOrigins.isEmpty()
+            ? List.of("*")
+            : List.copyOf(corsAllowedOrigins);
   }
 
   private static String blankToNull(String value) {

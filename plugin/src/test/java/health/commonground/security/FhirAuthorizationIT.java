@@ -105,6 +105,54 @@ class FhirAuthorizationIT {
         .isEqualTo(200);
   }
 
+  // --- browser apps on other origins (CORS) ----------------------------------------------------
+
+  @Test
+  void aBrowserAppOnAnotherOriginMayAskToWriteAndRead() throws Exception {
+    HttpResponse<String> preflight = preflight("/fhir/Goal", "POST", "authorization, content-type");
+    assertThat(preflight.statusCode()).isEqualTo(200);
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+        .contains("https://ehr.example.org");
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods"))
+        .hasValueSatisfying(v -> assertThat(v).contains("POST"));
+
+    HttpResponse<String> read =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fhir/Goal"))
+                .header("Origin", "https://ehr.example.org")
+                .header("Authorization", "Bearer " + sandbox.backendToken("system/Goal.rs"))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(read.headers().firstValue("Access-Control-Allow-Origin"))
+        .contains("https://ehr.example.org");
+    assertThat(read.headers().firstValue("Access-Control-Expose-Headers"))
+        .hasValueSatisfying(v -> assertThat(v).contains("ETag").contains("Location"));
+  }
+
+  @Test
+  void aPreflightForAMethodOrHeaderTheApiDoesNotTakeIsRefused() throws Exception {
+    HttpResponse<String> method = preflight("/fhir/Goal", "TRACE", "authorization");
+    assertThat(method.statusCode()).isEqualTo(403);
+    assertThat(method.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    HttpResponse<String> header = preflight("/fhir/Goal", "GET", "x-forwarded-user");
+    assertThat(header.statusCode()).isEqualTo(403);
+    assertThat(header.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+  }
+
+  private HttpResponse<String> preflight(String path, String method, String headers)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+            .header("Origin", "https://ehr.example.org")
+            .header("Access-Control-Request-Method", method)
+            .header("Access-Control-Request-Headers", headers)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void metadataAndSmartConfigurationNeedNoToken() throws Exception {
     assertThat(get("/fhir/metadata", null).statusCode()).isEqualTo(200);
