@@ -32,4 +32,4 @@ fi
 # TrimNativeHeapInterval and MALLOC_ARENA_MAX: the JIT's compiler frees its working memory, which
 # the C library otherwise keeps resident (~40 MB after a load test).
 export MALLOC_ARENA_MAX=2
-exec java -XX:+UseSerialGC -Xss512k -XX:-DontCompileHugeMethods -Xmx300m -Xmn56m -XX:TrimNativeHeapInterval=5000 -Xlog:cds*=off $cds -jar "$app/$(basename "$jar")" "$@"
+exec java -XX:+UseSerialGC -Xss512k -XX:-DontCompileHugeMethods -Xmx300m -Xmn56m -XX:TrimNativeHeapInterval=1000 -Xlog:cds*=off $cds -jar "$app/$(basename "$jar")" "$@"
