@@ -232,6 +232,8 @@ public class ResourceWriter {
     for (WriteRule rule : rules.getOrDefault(type, List.of())) {
       rule.afterWrite(resource, previous, actor);
     }
+    // The answer to a create or update is this JSON (the rules above only read the resource).
+    resource.setUserData(StoredJsonAnswers.STORED_JSON, json);
     if (!"Provenance".equals(type)) {
       storeProvenance(resource, previous, activity, actor, now);
     }

@@ -11,6 +11,7 @@ import ca.uhn.fhir.rest.api.RequestTypeEnum;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.IRestfulResponse;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.InstantType;
 import org.springframework.beans.factory.ObjectProvider;
@@ -45,6 +47,9 @@ import org.springframework.stereotype.Component;
  * {@code _elements}, {@code _include} or conditional headers. Everything else, and every error,
  * goes through HAPI as before. Access is checked by the same hooks (HAPI's pre-handled pointcut),
  * the same provider code finds the versions, and the access log records the answer.
+ *
+ * <p>A create or update is answered the same way: the resource written carries the JSON just stored
+ * ({@link #STORED_JSON}), so HAPI does not encode it a second time (~10 % of a create).
  */
 @Component
 class StoredJsonAnswers implements FhirInterceptor {
@@ -52,6 +57,16 @@ class StoredJsonAnswers implements FhirInterceptor {
   /** Search parameters that do not change what HAPI would add to the answer. */
   private static final Set<String> PLAIN_SEARCH_CONTROLS =
       Set.of("_id", "_lastUpdated", "_count", "_offset", "_total", "_sort", "_format");
+
+  /** User data of a resource just written: its JSON exactly as stored. */
+  static final String STORED_JSON = StoredJsonAnswers.class.getName() + ".storedJson";
+
+  private static final Set<RestOperationTypeEnum> WRITES =
+      Set.of(RestOperationTypeEnum.CREATE, RestOperationTypeEnum.UPDATE);
+
+  /** Parameters that change what HAPI returns for a write. */
+  private static final Set<String> SHAPING_PARAMETERS =
+      Set.of(Constants.PARAM_SUMMARY, Constants.PARAM_ELEMENTS);
 
   private static final Set<String> CONDITIONAL_HEADERS =
       Set.of(Constants.HEADER_IF_NONE_MATCH, Constants.HEADER_IF_MODIFIED_SINCE);
@@ -98,6 +113,45 @@ class StoredJsonAnswers implements FhirInterceptor {
       return search(provider, servletRequest, contentType);
     }
     return read(provider, servletRequest, contentType);
+  }
+
+  /**
+   * After HAPI's own response hooks (the access log among them), before HAPI encodes the resource a
+   * create or update returns: write the JSON stored for it instead; false = answered. HAPI has set
+   * Location and Content-Location already; ETag and Last-Modified are what HAPI would add.
+   */
+  @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = 1000)
+  public boolean answerWrite(RequestDetails request, ResponseDetails details) throws IOException {
+    if (!(request instanceof ServletRequestDetails servletRequest)
+        || !WRITES.contains(request.getRestOperationType())
+        || details.getResponseResource() == null
+        || !(details.getResponseResource().getUserData(STORED_JSON) instanceof String json)
+        || request.getParameters().keySet().stream().anyMatch(SHAPING_PARAMETERS::contains)) {
+      return true;
+    }
+    String contentType = plainJsonContentType(servletRequest);
+    if (contentType == null) {
+      return true;
+    }
+    IBaseResource resource = details.getResponseResource();
+    IRestfulResponse response = request.getResponse();
+    String version = resource.getIdElement().getVersionIdPart();
+    String location =
+        new IdType(
+                request.getFhirServerBase(),
+                resource.fhirType(),
+                resource.getIdElement().getIdPart(),
+                version)
+            .getValue();
+    if (request.getRequestType() == RequestTypeEnum.POST) {
+      response.addHeader(Constants.HEADER_LOCATION, location);
+    }
+    response.addHeader(Constants.HEADER_CONTENT_LOCATION, location);
+    response.addHeader(Constants.HEADER_ETAG, RestfulServerUtils.createEtag(version));
+    response.addHeader(
+        Constants.HEADER_LAST_MODIFIED, DateUtils.formatDate(resource.getMeta().getLastUpdated()));
+    write(servletRequest, details.getResponseCode(), contentType, json);
+    return false;
   }
 
   private boolean read(
@@ -238,11 +292,16 @@ class StoredJsonAnswers implements FhirInterceptor {
 
   private void write(ServletRequestDetails request, String contentType, String json)
       throws IOException {
+    write(request, 200, contentType, json);
+  }
+
+  private void write(ServletRequestDetails request, int status, String contentType, String json)
+      throws IOException {
     answered.increment();
     IRestfulResponse response = request.getResponse();
     Writer writer =
         response.getResponseWriter(
-            200, contentType, Constants.CHARSET_NAME_UTF8, request.isRespondGzip());
+            status, contentType, Constants.CHARSET_NAME_UTF8, request.isRespondGzip());
     writer.write(json);
     response.commitResponse(writer);
   }

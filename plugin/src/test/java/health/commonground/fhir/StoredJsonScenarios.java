@@ -10,9 +10,10 @@ import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
 /**
- * Plain JSON reads and searches are answered from the stored JSON ({@link StoredJsonAnswers}); the
- * answer must be what HAPI writes for the same request. {@code _summary=false} changes nothing in
- * an answer but sends the request through HAPI, so the two can be compared.
+ * Plain JSON reads, searches, creates and updates are answered from the stored JSON ({@link
+ * StoredJsonAnswers}); the answer must be what HAPI writes for the same request. {@code
+ * _summary=false} changes nothing in an answer but sends the request through HAPI, so the two can
+ * be compared.
  */
 interface StoredJsonScenarios extends FhirApiSupport {
 
@@ -43,6 +44,61 @@ interface StoredJsonScenarios extends FhirApiSupport {
       }
     }
     assertThat(get(id + "/_history/1", "Accept", JSON).header("ETag")).isEqualTo("W/\"1\"");
+  }
+
+  @Test
+  default void createAndUpdateAnswerWithTheStoredJsonExactlyAsHapiDoes() {
+    Patient patient = newPatient();
+    String body = json(clientGoal(patient.getIdElement()));
+
+    long before = storedJsonAnswers();
+    Response stored = post("Goal", JSON, body, "Accept", JSON);
+    assertThat(storedJsonAnswers()).as("answered from storage").isEqualTo(before + 1);
+    Response hapi = post("Goal?_summary=false", JSON, body, "Accept", JSON);
+    assertThat(storedJsonAnswers()).as("answered by HAPI").isEqualTo(before + 1);
+    assertSameAnswer(stored, hapi, 201);
+
+    // Each updated to version 2, once more each way.
+    String storedId = parse(Goal.class, stored).getIdElement().getIdPart();
+    String hapiId = parse(Goal.class, hapi).getIdElement().getIdPart();
+    Goal change = parse(Goal.class, stored);
+    change.setLifecycleStatus(Goal.GoalLifecycleStatus.ACTIVE);
+    Response storedUpdate = put("Goal/" + storedId, json(change), "Accept", JSON);
+    assertThat(storedJsonAnswers()).isEqualTo(before + 2);
+    change.setId(hapiId);
+    Response hapiUpdate = put("Goal/" + hapiId + "?_summary=false", json(change), "Accept", JSON);
+    assertThat(storedJsonAnswers()).isEqualTo(before + 2);
+    assertSameAnswer(storedUpdate, hapiUpdate, 200);
+    assertThat(storedUpdate.header("ETag")).isEqualTo("W/\"2\"");
+  }
+
+  /** The same status, headers and bytes, but for the ids and times of the two resources. */
+  private static void assertSameAnswer(Response stored, Response hapi, int status) {
+    assertThat(stored.status()).as(stored.body()).isEqualTo(status);
+    assertThat(hapi.status()).as(hapi.body()).isEqualTo(status);
+    String storedId = idIn(stored);
+    String hapiId = idIn(hapi);
+    for (String header : List.of("Content-Type", "ETag", "Location", "Content-Location")) {
+      String expected = hapi.header(header);
+      if (!header.equals("Location") || status == 201) {
+        assertThat(expected).as(header).isNotNull(); // Location only for a POST
+      }
+      assertThat(stored.header(header))
+          .as(header)
+          .isEqualTo(expected == null ? null : expected.replace(hapiId, storedId));
+    }
+    assertThat(stored.header("Last-Modified")).isNotNull();
+    assertThat(hapi.header("Last-Modified")).isNotNull();
+    assertThat(withoutTimes(stored.body()))
+        .isEqualTo(withoutTimes(hapi.body().replace(hapiId, storedId)));
+  }
+
+  private static String idIn(Response response) {
+    return response.body().replaceAll("(?s).*?\"id\":\"([^\"]+)\".*", "$1");
+  }
+
+  private static String withoutTimes(String json) {
+    return json.replaceAll("\"lastUpdated\":\"[^\"]+\"", "\"lastUpdated\":\"…\"");
   }
 
   @Test
