@@ -350,7 +350,8 @@ public final class LoadDriver {
             loadBefore + " -> " + loadAverage(),
             all.length < count,
             serverCpuBefore < 0 ? -1 : serverCpu,
-            clientCpu);
+            clientCpu,
+            serverRssMegabytes());
     System.out.printf(
         Locale.ROOT,
         "  %-16s %d thread(s): %6d ops in %6.1f s, %8.1f ops/s%s%n",
@@ -382,6 +383,7 @@ public final class LoadDriver {
     final boolean cutShort;
     final long serverCpuMillis;
     final long clientCpuMillis;
+    final long serverRssMb;
 
     PhaseResult(
         String name,
@@ -392,8 +394,10 @@ public final class LoadDriver {
         String load,
         boolean cutShort,
         long serverCpuMillis,
-        long clientCpuMillis) {
+        long clientCpuMillis,
+        long serverRssMb) {
       this.serverCpuMillis = serverCpuMillis;
+      this.serverRssMb = serverRssMb;
       this.clientCpuMillis = clientCpuMillis;
       this.name = name;
       this.threads = threads;
@@ -434,7 +438,7 @@ public final class LoadDriver {
             + " --server-pid) and by this driver; on a busy machine they say more than ops/s.");
     System.out.printf(
         Locale.ROOT,
-        "%-16s %7s %7s %9s %8s %8s %8s %7s %9s %9s  %s%n",
+        "%-16s %7s %7s %9s %8s %8s %8s %7s %9s %9s %7s  %s%n",
         "phase",
         "threads",
         "ops",
@@ -445,11 +449,12 @@ public final class LoadDriver {
         "errors",
         "srv cpu",
         "cli cpu",
+        "rss MB",
         "load avg (1 min)");
     for (PhaseResult r : results) {
       System.out.printf(
           Locale.ROOT,
-          "%-16s %7d %7d %9.1f %8.2f %8.2f %8.2f %7d %9.2f %9.2f  %s%s%n",
+          "%-16s %7d %7d %9.1f %8.2f %8.2f %8.2f %7d %9.2f %9.2f %7s  %s%s%n",
           r.name,
           r.threads,
           r.sortedNanos.length,
@@ -460,6 +465,7 @@ public final class LoadDriver {
           r.errors,
           r.cpuPerOp(r.serverCpuMillis),
           r.cpuPerOp(r.clientCpuMillis),
+          r.serverRssMb < 0 ? "?" : Long.toString(r.serverRssMb),
           r.load,
           r.cutShort ? "  (time limit)" : "");
     }
@@ -515,6 +521,23 @@ public final class LoadDriver {
     } catch (IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /** The server's resident memory (VmRSS), from /proc; -1 when unknown. */
+  private long serverRssMegabytes() {
+    if (options.serverPid <= 0) {
+      return -1;
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + options.serverPid + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
   }
 
   private static long clientCpuMillis() {
