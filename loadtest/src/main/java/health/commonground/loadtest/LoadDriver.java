@@ -22,9 +22,10 @@ import java.util.regex.Pattern;
 /**
  * Drives a running Common Ground over loopback HTTP and prints throughput and latency percentiles.
  *
- * <p>Setup creates the Patients and Practitioners the Goals refer to. Then, for each client thread
- * count in turn: a create phase (valid ClientGoals and TherapistGoals, validated by the server on
- * every write), and once all Goals are stored a read-by-id phase and a {@code
+ * <p>Setup creates the Patients and Practitioners the Goals refer to. The first creates are a phase
+ * of their own ("create (cold)": the server's JIT compiler is still at work). Then, for each client
+ * thread count in turn: a create phase (valid ClientGoals and TherapistGoals, validated by the
+ * server on every write), and once all Goals are stored a read-by-id phase and a {@code
  * Goal?patient=X&_count=50} search phase per thread count. A last phase times {@code
  * Goal/$validate} to estimate the server's validation time per Goal. Every phase is bounded by an
  * operation count and a wall-clock limit.
@@ -87,9 +88,15 @@ public final class LoadDriver {
     }
     setup();
 
-    int[] perPhase = split(options.goals, options.threads.length);
+    // A server's first creates run while its JIT compiler is still compiling the write path: they
+    // are a phase of their own, reported as such, before the create phases that measure the server
+    // once warm. All creates count towards the Goals stored, so exactly --goals are created.
+    int coldCreates = Math.min(options.coldCreates, options.goals / 2);
+    if (coldCreates > 0) {
+      results.add(phase("create (cold)", 1, coldCreates, 0, n -> createGoal(n)));
+    }
+    int[] perPhase = split(options.goals - coldCreates, options.threads.length);
     for (int i = 0; i < options.threads.length; i++) {
-      // Warm-up creates count towards the Goals stored, so exactly --goals are created.
       int warm = Math.min(options.warmup, perPhase[i] / 10);
       results.add(
           phase("create", options.threads[i], perPhase[i] - warm, warm, n -> createGoal(n)));
@@ -302,7 +309,7 @@ public final class LoadDriver {
     String loadBefore = loadAverage();
     long serverCpuBefore = serverCpuMillis();
     long clientCpuBefore = clientCpuMillis();
-    int limit = name.equals("create") ? options.createSeconds : options.phaseSeconds;
+    int limit = name.startsWith("create") ? options.createSeconds : options.phaseSeconds;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(limit);
     AtomicInteger next = new AtomicInteger();
     long[][] latencies = new long[threads][];
@@ -573,6 +580,7 @@ public final class LoadDriver {
     int validations = 500;
     int warmup = 200;
     int validationWarmup = 2_000;
+    int coldCreates = 2_000;
     int phaseSeconds = 180;
     int createSeconds = 900;
     long serverPid = -1;
@@ -601,6 +609,7 @@ public final class LoadDriver {
           case "--validations" -> o.validations = bounded(value, 1, 100_000);
           case "--warmup" -> o.warmup = bounded(value, 0, 10_000);
           case "--validation-warmup" -> o.validationWarmup = bounded(value, 0, 100_000);
+          case "--cold-creates" -> o.coldCreates = bounded(value, 0, 1_000_000);
           case "--phase-seconds" -> o.phaseSeconds = bounded(value, 1, 3_600);
           case "--create-seconds" -> o.createSeconds = bounded(value, 1, 7_200);
           case "--server-pid" -> o.serverPid = Long.parseLong(value);
@@ -629,11 +638,13 @@ public final class LoadDriver {
           """
           Usage: java -jar loadtest.jar [--base URL] [--goals N] [--threads 1,4] [--patients 80]
                  [--practitioners 8] [--reads 5000] [--searches 1000] [--validations 500]
-                 [--warmup 200] [--validation-warmup 2000] [--phase-seconds 180]
-                 [--create-seconds 900] [--server-pid PID] [--key FILE]
+                 [--warmup 200] [--cold-creates 2000] [--validation-warmup 2000]
+                 [--phase-seconds 180] [--create-seconds 900] [--server-pid PID] [--key FILE]
           or:    java -jar loadtest.jar --make-key FILE
             --base           FHIR base URL of a running server (default http://127.0.0.1:8080/fhir)
-            --goals          Goals to create, split evenly over the thread counts (default 10000)
+            --goals          Goals to create: first --cold-creates on one thread, reported as the
+                             "create (cold)" phase (the server's JIT still compiling), then the rest
+                             split evenly over the thread counts (default 10000)
             --threads        client thread counts; each runs a create, a read and a search phase
             --reads, --searches, --validations   timed operations per phase
             --warmup         untimed operations before each phase (create: at most a tenth of it)
