@@ -370,15 +370,18 @@ public class ResourceStore {
     if (table.isPresent()) {
       return ownReferencesFrom(table.get(), type, ids, param);
     }
+    // (res_type, res_id) pairs, not "res_type = ? and res_id in (...)": H2 looks an IN list up in
+    // an index only on its first column, so it scanned every reference row of the type instead.
     List<Object> args = new ArrayList<>();
-    args.add(type);
+    for (String id : ids) {
+      args.add(type);
+      args.add(id);
+    }
     args.add(param);
-    args.addAll(ids);
     return jdbc.query(
-        "select distinct target_type, target_id from search_reference where res_type = ? and param = ?"
-            + " and res_id in ("
-            + placeholders(ids.size())
-            + ")",
+        "select distinct target_type, target_id from search_reference where (res_type, res_id) in ("
+            + String.join(", ", java.util.Collections.nCopies(ids.size(), "(?, ?)"))
+            + ") and param = ?",
         (rs, n) -> new LocalReference(rs.getString(1), rs.getString(2), null),
         args.toArray());
   }
