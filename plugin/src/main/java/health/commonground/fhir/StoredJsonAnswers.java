@@ -117,8 +117,8 @@ class StoredJsonAnswers implements FhirInterceptor {
 
   /**
    * After HAPI's own response hooks (the access log among them), before HAPI encodes the resource a
-   * create or update returns: write the JSON stored for it instead; false = answered. HAPI has set
-   * Location and Content-Location already; ETag and Last-Modified are what HAPI would add.
+   * create or update returns: write the JSON stored for it instead, with the headers HAPI would add
+   * (Location for a POST, Content-Location, ETag, Last-Modified); false = answered.
    */
   @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = 1000)
   public boolean answerWrite(RequestDetails request, ResponseDetails details) throws IOException {

@@ -17,10 +17,10 @@ import org.springframework.stereotype.Component;
 /**
  * Validates a write on a thread of its own while the writing thread stores it.
  *
- * <p>Why: validation and the store work (index rows, Provenance, read models) are each about half
- * of a write's time; run side by side on two cores, a single client's write waits for the longer of
- * the two instead of their sum. The write's transaction commits only once validation has passed
- * ({@link ResourceWriter}), so an invalid resource still leaves nothing behind.
+ * <p>Why: validating a resource of a new shape costs about as much as the store work (index rows,
+ * Provenance, read models); run side by side on two cores, a single client's write waits for the
+ * longer of the two instead of their sum. The write's transaction commits only once validation has
+ * passed ({@link ResourceWriter}), so an invalid resource still leaves nothing behind.
  *
  * <p>A resource of a shape that passed before is not validated again ({@link ValidShapes}): a
  * client's goals mostly differ only in their words, ids and dates.
