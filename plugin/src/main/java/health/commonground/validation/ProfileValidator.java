@@ -54,8 +54,28 @@ public class ProfileValidator {
     this.warmUp = ValidationWarmUp.startInBackground(this);
   }
 
+  /**
+   * Validates the resource; until the start-up warm-up has finished, waits for it first.
+   *
+   * <p>Why wait: the server takes requests before it reports ready, and a cold chain is not safe to
+   * use from several threads at once. Its first calls convert the core definitions and generate our
+   * profiles' snapshots, and HAPI's lazy steps there race (seen as a
+   * ConcurrentModificationException, and as a snapshot asked for before it was generated).
+   */
   public ValidationResult validate(IBaseResource resource) {
+    if (!warmUp.isDone()) {
+      awaitWarmUp();
+    }
+    return validateNow(resource);
+  }
+
+  /** Validates without waiting for the warm-up: for the warm-up itself. */
+  ValidationResult validateNow(IBaseResource resource) {
     return validator.validateWithResult(resource);
+  }
+
+  boolean isWarm() {
+    return warmUp.isDone() && !warmUp.isCompletedExceptionally();
   }
 
   /** Blocks until the start-up warm-up has finished; rethrows its failure. */

@@ -62,7 +62,7 @@ class ValidationWarmUp implements ApplicationRunner {
   private static void warmUp(ProfileValidator validator, List<Goal> goals) {
     long start = System.nanoTime();
     for (Goal goal : goals) {
-      ValidationResult result = validator.validate(goal);
+      ValidationResult result = validator.validateNow(goal);
       if (ProfileValidator.hasErrors(result)) {
         log.warn(
             "Example {} does not validate against its profile: {}",

@@ -171,6 +171,16 @@ class ProfileValidatorTest {
   }
 
   @Test
+  void aFreshValidatorValidatesOnlyOnceItsWarmUpHasFinished() {
+    // Requests arrive while the server starts; a cold chain must not serve them concurrently.
+    ProfileValidator fresh = GoalSamples.profileValidator();
+
+    assertThat(fresh.validate(GoalSamples.minimalClientGoal()).getMessages())
+        .noneMatch(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal());
+    assertThat(fresh.isWarm()).isTrue();
+  }
+
+  @Test
   void theWarmUpValidatesOneExampleOfEachProfile() {
     assertThat(ValidationWarmUp.exampleGoalPerProfile(fhirContext))
         .extracting(g -> g.getMeta().getProfile().get(0).getValue())
