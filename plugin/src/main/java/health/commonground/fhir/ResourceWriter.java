@@ -235,7 +235,7 @@ public class ResourceWriter {
     // The answer to a create or update is this JSON (the rules above only read the resource).
     resource.setUserData(StoredJsonAnswers.STORED_JSON, json);
     if (!"Provenance".equals(type)) {
-      storeProvenance(resource, previous, activity, actor, now);
+      provenanceRecorder.record(resource, previous, activity, actor, now);
     }
     return new Written(resource, previous == null);
   }
@@ -252,21 +252,6 @@ public class ResourceWriter {
     Written written = store(resource, id, previous, Activity.DELETE, actor, batch);
     checkReferences(batch);
     return written;
-  }
-
-  private void storeProvenance(
-      Resource written, Resource previous, Activity activity, ActingUser actor, Instant now) {
-    Resource provenance =
-        provenanceRecorder.provenanceFor(written, previous, activity, actor, Date.from(now));
-    String id = UUID.randomUUID().toString();
-    provenance.setIdElement(new IdType("Provenance", id, "1"));
-    provenance.getMeta().setVersionId("1");
-    provenance.getMeta().setLastUpdated(Date.from(now));
-    store.write(
-        new StoredVersion(
-            "Provenance", id, 1, now, false, parser().encodeResourceToString(provenance)),
-        "POST",
-        registry.index(provenance));
   }
 
   /** What {@code $validate} reports: the type's rules and the profiles, without writing. */

@@ -1,6 +1,7 @@
 package health.commonground.provenance;
 
 import health.commonground.security.ActingUser;
+import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import org.hl7.fhir.r4.model.Coding;
@@ -34,16 +35,28 @@ public class ProvenanceRecorder {
   }
 
   private final List<ProvenanceContributor> contributors;
+  private final ProvenanceLog log;
 
-  public ProvenanceRecorder(ObjectProvider<ProvenanceContributor> contributors) {
+  ProvenanceRecorder(ObjectProvider<ProvenanceContributor> contributors, ProvenanceLog log) {
     this.contributors = contributors.orderedStream().toList();
+    this.log = log;
+  }
+
+  /**
+   * Records the Provenance of a write, in the caller's transaction (see {@link #provenanceFor}).
+   *
+   * @param recorded when the write was stored: the Provenance's recorded and stored time
+   */
+  public void record(
+      Resource written, Resource previous, Activity activity, ActingUser actor, Instant recorded) {
+    log.insert(provenanceFor(written, previous, activity, actor, Date.from(recorded)), recorded);
   }
 
   /**
    * @param previous the version the write replaced, or null on create; contributors compare it with
    *     the written one to say what the write meant in the domain
    */
-  public Provenance provenanceFor(
+  Provenance provenanceFor(
       Resource written, Resource previous, Activity activity, ActingUser actor, Date recorded) {
     Provenance provenance = new Provenance();
     provenance.addTarget(

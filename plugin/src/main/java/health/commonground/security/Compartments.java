@@ -112,17 +112,16 @@ class Compartments {
         args.addAll(p.args());
       }
       case "Provenance" -> {
+        // Its own table (ProvenanceLog): the target is the client's Patient, or one of theirs.
         sql =
-            "exists (select 1 from search_reference c where c.res_type = 'Provenance'"
-                + " and c.res_id = r.res_id and c.param = 'target' and ((c.target_type = 'Patient'"
-                + " and c.target_id in "
+            "(r.target_type = 'Patient' and r.target_id in "
                 + in
                 + ") or exists (select 1 from search_reference t"
-                + " where t.res_type = c.target_type and t.res_id = c.target_id"
+                + " where t.res_type = r.target_type and t.res_id = r.target_id"
                 + " and t.param in ('patient', 'subject') and t.target_type = 'Patient'"
                 + " and t.target_id in "
                 + in
-                + ")))";
+                + ")";
         args.addAll(p.args());
         args.addAll(p.args());
       }

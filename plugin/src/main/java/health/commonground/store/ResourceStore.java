@@ -74,12 +74,17 @@ public class ResourceStore {
   }
 
   public boolean exists(String type, String id) {
+    Optional<String> table = registry.table(type);
     Integer count =
-        jdbc.queryForObject(
-            "select count(*) from fhir_resource where res_type = ? and res_id = ? and deleted = false",
-            Integer.class,
-            type,
-            id);
+        table.isPresent()
+            ? jdbc.queryForObject(
+                "select count(*) from " + table.get() + " where res_id = ?", Integer.class, id)
+            : jdbc.queryForObject(
+                "select count(*) from fhir_resource where res_type = ? and res_id = ?"
+                    + " and deleted = false",
+                Integer.class,
+                type,
+                id);
     return count != null && count > 0;
   }
 

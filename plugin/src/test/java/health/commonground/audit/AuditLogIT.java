@@ -3,23 +3,18 @@ package health.commonground.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
-import health.commonground.store.ResourceIndexer;
+import health.commonground.store.OwnTableDatabases;
 import health.commonground.store.ResourceStore;
-import health.commonground.store.SearchParam;
 import health.commonground.store.SearchParamRegistry;
-import health.commonground.store.SearchQuery;
 import health.commonground.store.StoredVersion;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
@@ -31,7 +26,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The access log's own table (V22) answers every AuditEvent search exactly as the shared index rows
@@ -39,9 +33,6 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * V22, which the migration moves.
  */
 class AuditLogIT {
-
-  private static final AtomicInteger databases = new AtomicInteger();
-  private static EmbeddedPostgres postgres;
 
   /** The queries an administrator can ask, each parameter form and modifier the store supports. */
   private static final List<String> QUERIES =
@@ -84,14 +75,12 @@ class AuditLogIT {
           "_lastUpdated=ge2020-01-01");
 
   static Stream<String> databases() {
-    return Stream.of("h2", "postgresql");
+    return OwnTableDatabases.names();
   }
 
   @AfterAll
   static void stopPostgres() throws IOException {
-    if (postgres != null) {
-      postgres.close();
-    }
+    OwnTableDatabases.stopPostgres();
   }
 
   @ParameterizedTest
@@ -158,36 +147,6 @@ class AuditLogIT {
     }
   }
 
-  private static List<String> ids(ResourceStore store, SearchParamRegistry registry, String query) {
-    Map<String, String[]> params = new LinkedHashMap<>();
-    if (!query.isEmpty()) {
-      for (String pair : query.split("&")) {
-        String[] nameValue = pair.split("=", 2);
-        params.merge(
-            nameValue[0],
-            new String[] {nameValue[1]},
-            (a, b) -> Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new));
-      }
-    }
-    SearchQuery search = SearchQuery.parse("AuditEvent", params, registry);
-    List<String> ids = store.search(search, 0, 1000).stream().map(StoredVersion::id).toList();
-    assertThat(store.count(search)).as(query).isEqualTo(ids.size());
-    return ids;
-  }
-
-  private static void writeWithIndexRows(ResourceStore store, AuditEvent event) {
-    store.write(
-        new StoredVersion(
-            "AuditEvent",
-            event.getIdElement().getIdPart(),
-            1,
-            event.getMeta().getLastUpdated().toInstant(),
-            false,
-            FhirContext.forR4Cached().newJsonParser().encodeResourceToString(event)),
-        "POST",
-        indexRowsRegistry().index(event));
-  }
-
   /** The search parameters as they are, kept in the log's own table. */
   private static SearchParamRegistry tableRegistry() {
     return new SearchParamRegistry(List.of(new AuditEventIndexer()));
@@ -195,25 +154,15 @@ class AuditLogIT {
 
   /** The same parameters kept in the shared index rows, as before V22. */
   private static SearchParamRegistry indexRowsRegistry() {
-    AuditEventIndexer indexer = new AuditEventIndexer();
-    return new SearchParamRegistry(
-        List.of(
-            new ResourceIndexer() {
-              @Override
-              public String resourceType() {
-                return indexer.resourceType();
-              }
+    return OwnTableDatabases.indexRows(new AuditEventIndexer());
+  }
 
-              @Override
-              public List<SearchParam> searchParams() {
-                return indexer.searchParams().stream()
-                    .map(
-                        p ->
-                            new SearchParam(
-                                p.name(), p.kind(), p.description(), p.extractor(), List.of()))
-                    .toList();
-              }
-            }));
+  private static List<String> ids(ResourceStore store, SearchParamRegistry registry, String query) {
+    return OwnTableDatabases.ids(store, registry, "AuditEvent", query);
+  }
+
+  private static void writeWithIndexRows(ResourceStore store, AuditEvent event) {
+    OwnTableDatabases.writeWithIndexRows(store, indexRowsRegistry(), event);
   }
 
   /** Events in the shapes the recorder writes (see AuditRecorder). */
@@ -335,34 +284,10 @@ class AuditLogIT {
   }
 
   private static void migrate(DataSource dataSource, String target) {
-    var flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration");
-    if (target != null) {
-      flyway.target(target);
-    }
-    flyway.load().migrate();
+    OwnTableDatabases.migrate(dataSource, target);
   }
 
-  private static synchronized DataSource fresh(String database) {
-    String name = "audit" + databases.incrementAndGet();
-    if (database.equals("h2")) {
-      return new DriverManagerDataSource(
-          "jdbc:h2:mem:"
-              + name
-              + "-"
-              + UUID.randomUUID()
-              + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-          "sa",
-          "");
-    }
-    try {
-      if (postgres == null) {
-        postgres = EmbeddedPostgres.builder().start();
-      }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    new JdbcTemplate(postgres.getPostgresDatabase()).execute("create database " + name);
-    return new DriverManagerDataSource(
-        postgres.getJdbcUrl("postgres", name), "postgres", "postgres");
+  private static DataSource fresh(String database) {
+    return OwnTableDatabases.fresh(database);
   }
 }
