@@ -25,11 +25,11 @@ fi
 # cds*=off: the archive dump lists every class it leaves out, which says nothing to a user.
 # -DontCompileHugeMethods: the FHIR validator's primitive check is too big for the JIT's default
 # limit and would stay interpreted (docs/performance.md).
-# -Xmx300m: about twice the live heap (mostly validation definitions); keeps resident memory near
-# 600 MB at no measured CPU cost (docs/performance.md, Memory). -Xmn56m: with the default young
-# generation (a third) the ~190 MB live set no longer fit the old one, and full collections ran
-# every second under load.
+# -Xmx288m: about one and a half times the live heap (mostly validation definitions); keeps resident
+# memory under 600 MB at no measured CPU cost (docs/performance.md, Memory). -Xmn44m: the old
+# generation (244 MB) must hold the ~190 MB live set with room to spare, or full collections run
+# every second under load; a young generation of 44 MB instead of 56 collects a little more often.
 # TrimNativeHeapInterval and MALLOC_ARENA_MAX: the JIT's compiler frees its working memory, which
 # the C library otherwise keeps resident (~40 MB after a load test).
 export MALLOC_ARENA_MAX=2
-exec java -XX:+UseSerialGC -Xss512k -XX:-DontCompileHugeMethods -Xmx300m -Xmn56m -XX:TrimNativeHeapInterval=1000 -Xlog:cds*=off $cds -jar "$app/$(basename "$jar")" "$@"
+exec java -XX:+UseSerialGC -Xss512k -XX:-DontCompileHugeMethods -Xmx288m -Xmn44m -XX:TrimNativeHeapInterval=1000 -Xlog:cds*=off $cds -jar "$app/$(basename "$jar")" "$@"

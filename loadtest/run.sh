@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 GOALS="${GOALS:-10000}"
 THREADS="${THREADS:-1,4}"
 # The server JVM flags of the root run.sh; override to compare.
-JAVA_OPTS="${JAVA_OPTS:--XX:+UseSerialGC -Xss512k -XX:-DontCompileHugeMethods -Xmx300m -Xmn56m -XX:TrimNativeHeapInterval=1000}"
+JAVA_OPTS="${JAVA_OPTS:--XX:+UseSerialGC -Xss512k -XX:-DontCompileHugeMethods -Xmx288m -Xmn44m -XX:TrimNativeHeapInterval=1000}"
 # As the root run.sh: the C library keeps fewer malloc arenas resident.
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 READY_TIMEOUT_S="${READY_TIMEOUT_S:-180}"

@@ -308,6 +308,7 @@ public final class LoadDriver {
     errors.set(0);
     String loadBefore = loadAverage();
     long serverCpuBefore = serverCpuMillis();
+    long jitCpuBefore = serverJitCpuMillis();
     long clientCpuBefore = clientCpuMillis();
     int limit = name.startsWith("create") ? options.createSeconds : options.phaseSeconds;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(limit);
@@ -344,6 +345,7 @@ public final class LoadDriver {
     }
     long elapsed = System.nanoTime() - start;
     long serverCpu = serverCpuMillis() - serverCpuBefore;
+    long jitCpuAfter = serverJitCpuMillis();
     long clientCpu = clientCpuMillis() - clientCpuBefore;
     pool.shutdown();
     long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
@@ -357,6 +359,8 @@ public final class LoadDriver {
             loadBefore + " -> " + loadAverage(),
             all.length < count,
             serverCpuBefore < 0 ? -1 : serverCpu,
+            // A compiler thread that ended takes its CPU time with it: then the figure is unknown.
+            jitCpuBefore < 0 || jitCpuAfter < jitCpuBefore ? -1 : jitCpuAfter - jitCpuBefore,
             clientCpu,
             serverRssMegabytes());
     System.out.printf(
@@ -389,6 +393,10 @@ public final class LoadDriver {
     final String load;
     final boolean cutShort;
     final long serverCpuMillis;
+
+    /** Of {@link #serverCpuMillis}, what the JIT compiler's threads used. */
+    final long serverJitCpuMillis;
+
     final long clientCpuMillis;
     final long serverRssMb;
 
@@ -401,9 +409,11 @@ public final class LoadDriver {
         String load,
         boolean cutShort,
         long serverCpuMillis,
+        long serverJitCpuMillis,
         long clientCpuMillis,
         long serverRssMb) {
       this.serverCpuMillis = serverCpuMillis;
+      this.serverJitCpuMillis = serverJitCpuMillis;
       this.serverRssMb = serverRssMb;
       this.clientCpuMillis = clientCpuMillis;
       this.name = name;
@@ -443,9 +453,12 @@ public final class LoadDriver {
     System.out.println(
         "srv cpu / cli cpu: CPU milliseconds per operation used by the server process (needs"
             + " --server-pid) and by this driver; on a busy machine they say more than ops/s.");
+    System.out.println(
+        "jit: of srv cpu, what the server's JIT compiler threads used (a server still compiling"
+            + " its code is slower than a warm one).");
     System.out.printf(
         Locale.ROOT,
-        "%-16s %7s %7s %9s %8s %8s %8s %7s %9s %9s %7s  %s%n",
+        "%-16s %7s %7s %9s %8s %8s %8s %7s %9s %6s %9s %7s  %s%n",
         "phase",
         "threads",
         "ops",
@@ -455,13 +468,14 @@ public final class LoadDriver {
         "p99 ms",
         "errors",
         "srv cpu",
+        "jit",
         "cli cpu",
         "rss MB",
         "load avg (1 min)");
     for (PhaseResult r : results) {
       System.out.printf(
           Locale.ROOT,
-          "%-16s %7d %7d %9.1f %8.2f %8.2f %8.2f %7d %9.2f %9.2f %7s  %s%s%n",
+          "%-16s %7d %7d %9.1f %8.2f %8.2f %8.2f %7d %9.2f %6.2f %9.2f %7s  %s%s%n",
           r.name,
           r.threads,
           r.sortedNanos.length,
@@ -471,6 +485,7 @@ public final class LoadDriver {
           r.p(99),
           r.errors,
           r.cpuPerOp(r.serverCpuMillis),
+          r.cpuPerOp(r.serverJitCpuMillis),
           r.cpuPerOp(r.clientCpuMillis),
           r.serverRssMb < 0 ? "?" : Long.toString(r.serverRssMb),
           r.load,
@@ -528,6 +543,35 @@ public final class LoadDriver {
     } catch (IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /**
+   * User + system CPU time of the server's JIT compiler threads (HotSpot names them "C1
+   * CompilerThreadN" and "C2 CompilerThreadN"), from /proc; -1 when unknown.
+   */
+  private long serverJitCpuMillis() {
+    if (options.serverPid <= 0) {
+      return -1;
+    }
+    long ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc/" + options.serverPid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException e) {
+          continue; // the thread ended meanwhile
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return ticks * 10;
   }
 
   /** The server's resident memory (VmRSS), from /proc; -1 when unknown. */
