@@ -23,15 +23,19 @@ class GoalIndexer implements ResourceIndexer {
   @Override
   public List<SearchParam> searchParams() {
     return List.of(
+        // The subject when it is a Patient: searched in the subject's index rows, so a Goal
+        // stores no second row for the same reference.
         SearchParam.reference(
-            "patient",
-            "The client whose goal it is",
-            (r, idx) -> {
-              Reference subject = ((Goal) r).getSubject();
-              if (subject.getReference() != null && subject.getReference().startsWith("Patient/")) {
-                idx.reference(subject);
-              }
-            }),
+                "patient",
+                "The client whose goal it is",
+                (r, idx) -> {
+                  Reference subject = ((Goal) r).getSubject();
+                  if (subject.getReference() != null
+                      && subject.getReference().startsWith("Patient/")) {
+                    idx.reference(subject);
+                  }
+                })
+            .inRowsOf("subject", "Patient"),
         SearchParam.reference(
             "subject", "Who the goal is for", (r, idx) -> idx.reference(((Goal) r).getSubject())),
         SearchParam.token(

@@ -127,7 +127,9 @@ class Compartments {
       }
       case "Practitioner", "PractitionerRole" -> {
         String goalsOfPatients =
-            ref("gp", "res_id", "Goal", "patient", "Patient") + " and gp.target_id in " + in;
+            ref("gp", "res_id", "Goal", registry.rowsParam("Goal", "patient"), "Patient")
+                + " and gp.target_id in "
+                + in;
         String treating =
             ref("g", "target_id", "Patient", "general-practitioner", type)
                 + " and g.res_id in "
@@ -155,10 +157,12 @@ class Compartments {
         }
       }
       default -> {
-        String param = patientParam(type);
-        if (param == null) {
+        String name = patientParam(type);
+        if (name == null) {
           return SqlCondition.NOTHING;
         }
+        // Its index rows: a Goal's patient is kept in its subject rows (GoalIndexer).
+        String param = registry.rowsParam(type, name);
         sql =
             "exists (select 1 from search_reference c where c.res_type = r.res_type"
                 + " and c.res_id = r.res_id and c.param = '"

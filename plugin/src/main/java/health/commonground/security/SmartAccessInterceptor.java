@@ -250,7 +250,7 @@ class SmartAccessInterceptor implements FhirInterceptor {
         if (param == null) {
           return false;
         }
-        List<LocalReference> refs = registry.index(resource).references(param);
+        List<LocalReference> refs = registry.index(resource, param).references(param);
         return !refs.isEmpty()
             && refs.stream().allMatch(r -> r.type().equals("Patient") && patients.contains(r.id()));
       }

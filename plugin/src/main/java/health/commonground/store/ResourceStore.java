@@ -382,11 +382,17 @@ public class ResourceStore {
       args.add(type);
       args.add(id);
     }
-    args.add(param);
+    Optional<SearchParam> known = registry.param(type, param);
+    String only = known.map(SearchParam::rowsTargetType).orElse(null);
+    args.add(known.map(SearchParam::rowsParam).orElse(param));
+    if (only != null) {
+      args.add(only);
+    }
     return jdbc.query(
         "select distinct target_type, target_id from search_reference where (res_type, res_id) in ("
             + String.join(", ", java.util.Collections.nCopies(ids.size(), "(?, ?)"))
-            + ") and param = ?",
+            + ") and param = ?"
+            + (only != null ? " and target_type = ?" : ""),
         (rs, n) -> new LocalReference(rs.getString(1), rs.getString(2), null),
         args.toArray());
   }
@@ -427,12 +433,14 @@ public class ResourceStore {
   /** Current resources of {@code sourceType} whose {@code param} points at the given ones. */
   public List<StoredVersion> referencing(
       String sourceType, String param, String targetType, Collection<String> targetIds) {
-    if (targetIds.isEmpty()) {
+    Optional<SearchParam> known = registry.param(sourceType, param);
+    String only = known.map(SearchParam::rowsTargetType).orElse(null);
+    if (targetIds.isEmpty() || (only != null && !only.equals(targetType))) {
       return List.of();
     }
     List<Object> args = new ArrayList<>();
     args.add(sourceType);
-    args.add(param);
+    args.add(known.map(SearchParam::rowsParam).orElse(param));
     args.add(targetType);
     args.addAll(targetIds);
     return jdbc.query(

@@ -47,11 +47,23 @@ public class SearchParamRegistry {
     return entries;
   }
 
+  /**
+   * The index rows to store for a resource: those of every parameter but the ones kept in another's
+   * rows ({@link SearchParam#rowsOf()}). To ask what a parameter names, use {@link #index(Resource,
+   * String)}.
+   */
   public IndexEntries index(Resource resource) {
     IndexEntries entries = new IndexEntries();
     for (SearchParam param : params(resource.fhirType())) {
-      param.extractor().accept(resource, entries.forParam(param.name()));
+      if (param.rowsOf() == null) {
+        param.extractor().accept(resource, entries.forParam(param.name()));
+      }
     }
     return entries;
+  }
+
+  /** The parameter whose index rows hold {@code type}'s {@code name} (itself when unknown). */
+  public String rowsParam(String type, String name) {
+    return param(type, name).map(SearchParam::rowsParam).orElse(name);
   }
 }

@@ -11,6 +11,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -103,18 +104,22 @@ public final class SearchQuery {
       query.sql.and(anyOf(ors), args.toArray());
       return query;
     }
+    Optional<SearchParam> known = registry.param(sourceType, param);
+    String only = known.map(SearchParam::rowsTargetType).orElse(null);
     List<Object> args = new ArrayList<>();
-    args.add(param);
+    args.add(known.map(SearchParam::rowsParam).orElse(param));
     args.add(targetType);
     args.addAll(targetIds);
     query.sql.and(
-        targetIds.isEmpty()
+        targetIds.isEmpty() || (only != null && !only.equals(targetType))
             ? "1 = 0"
             : "exists (select 1 from search_reference x where x.res_type = r.res_type"
                 + " and x.res_id = r.res_id and x.param = ? and x.target_type = ? and x.target_id in ("
                 + ResourceStore.placeholders(targetIds.size())
                 + "))",
-        targetIds.isEmpty() ? new Object[0] : args.toArray());
+        targetIds.isEmpty() || (only != null && !only.equals(targetType))
+            ? new Object[0]
+            : args.toArray());
     return query;
   }
 
@@ -270,7 +275,7 @@ public final class SearchQuery {
     List<String> columnOrs = new ArrayList<>();
     List<Object> columnArgs = new ArrayList<>();
     args.add(type);
-    args.add(param.name());
+    args.add(param.rowsParam());
     for (String value : values) {
       String[] parts = value.split("/");
       String id = parts[parts.length - 1];
@@ -278,6 +283,13 @@ public final class SearchQuery {
       if (!id.matches("[A-Za-z0-9\\-.]{1,64}")) {
         throw new InvalidRequestException(
             "Search parameter " + rawName + " has an invalid reference '" + value + "'");
+      }
+      String only = param.rowsTargetType();
+      if (only != null) {
+        if (targetType != null && !targetType.equals(only)) {
+          continue; // a type this parameter never refers to: the value matches nothing
+        }
+        targetType = only;
       }
       for (SearchParam.Column column : param.columns()) {
         referenceMatch(column, id, targetType, columnOrs, columnArgs);
@@ -293,6 +305,10 @@ public final class SearchQuery {
     }
     if (!param.columns().isEmpty()) {
       sql.and(anyOf(columnOrs), columnArgs.toArray());
+      return;
+    }
+    if (ors.isEmpty()) {
+      sql.and("1 = 0");
       return;
     }
     sql.and(
