@@ -382,9 +382,8 @@ public class ResourceStore {
       args.add(type);
       args.add(id);
     }
-    Optional<SearchParam> known = registry.param(type, param);
-    String only = known.map(SearchParam::rowsTargetType).orElse(null);
-    args.add(known.map(SearchParam::rowsParam).orElse(param));
+    String only = registry.rowsTargetType(type, param);
+    args.add(registry.rowsParam(type, param));
     if (only != null) {
       args.add(only);
     }
@@ -433,14 +432,13 @@ public class ResourceStore {
   /** Current resources of {@code sourceType} whose {@code param} points at the given ones. */
   public List<StoredVersion> referencing(
       String sourceType, String param, String targetType, Collection<String> targetIds) {
-    Optional<SearchParam> known = registry.param(sourceType, param);
-    String only = known.map(SearchParam::rowsTargetType).orElse(null);
+    String only = registry.rowsTargetType(sourceType, param);
     if (targetIds.isEmpty() || (only != null && !only.equals(targetType))) {
       return List.of();
     }
     List<Object> args = new ArrayList<>();
     args.add(sourceType);
-    args.add(known.map(SearchParam::rowsParam).orElse(param));
+    args.add(registry.rowsParam(sourceType, param));
     args.add(targetType);
     args.addAll(targetIds);
     return jdbc.query(

@@ -66,4 +66,9 @@ public class SearchParamRegistry {
   public String rowsParam(String type, String name) {
     return param(type, name).map(SearchParam::rowsParam).orElse(name);
   }
+
+  /** The one target type {@code type}'s reference parameter {@code name} has, or null for any. */
+  public String rowsTargetType(String type, String name) {
+    return param(type, name).map(SearchParam::rowsTargetType).orElse(null);
+  }
 }

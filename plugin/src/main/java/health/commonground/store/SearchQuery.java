@@ -11,7 +11,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -104,22 +103,20 @@ public final class SearchQuery {
       query.sql.and(anyOf(ors), args.toArray());
       return query;
     }
-    Optional<SearchParam> known = registry.param(sourceType, param);
-    String only = known.map(SearchParam::rowsTargetType).orElse(null);
+    String only = registry.rowsTargetType(sourceType, param);
+    boolean none = targetIds.isEmpty() || (only != null && !only.equals(targetType));
     List<Object> args = new ArrayList<>();
-    args.add(known.map(SearchParam::rowsParam).orElse(param));
+    args.add(registry.rowsParam(sourceType, param));
     args.add(targetType);
     args.addAll(targetIds);
     query.sql.and(
-        targetIds.isEmpty() || (only != null && !only.equals(targetType))
+        none
             ? "1 = 0"
             : "exists (select 1 from search_reference x where x.res_type = r.res_type"
                 + " and x.res_id = r.res_id and x.param = ? and x.target_type = ? and x.target_id in ("
                 + ResourceStore.placeholders(targetIds.size())
                 + "))",
-        targetIds.isEmpty() || (only != null && !only.equals(targetType))
-            ? new Object[0]
-            : args.toArray());
+        none ? new Object[0] : args.toArray());
     return query;
   }
 
