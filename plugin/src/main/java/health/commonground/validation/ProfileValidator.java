@@ -87,8 +87,12 @@ public class ProfileValidator {
     }
   }
 
-  /** The validation chain, so that tests and the benchmark can run plain HAPI on the same one. */
+  /**
+   * The validation chain, so that tests and the benchmark can run plain HAPI on the same one; once
+   * warm, as {@link #validate} uses it.
+   */
   IValidationSupport validationSupport() {
+    awaitWarmUp();
     return chain;
   }
 
