@@ -7,13 +7,11 @@ import health.commonground.store.OwnTableDatabases;
 import health.commonground.store.ResourceStore;
 import health.commonground.store.SearchParamRegistry;
 import health.commonground.store.StoredVersion;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
@@ -22,7 +20,6 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -74,20 +71,11 @@ class AuditLogIT {
           "patient=a&_sort=_id",
           "_lastUpdated=ge2020-01-01");
 
-  static Stream<String> databases() {
-    return OwnTableDatabases.names();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws IOException {
-    OwnTableDatabases.stopPostgres();
-  }
-
   @ParameterizedTest
-  @MethodSource("databases")
+  @MethodSource(OwnTableDatabases.NAMES)
   void theTableAnswersEverySearchAsTheIndexRowsDid(String database) {
-    DataSource dataSource = fresh(database);
-    migrate(dataSource, null);
+    DataSource dataSource = OwnTableDatabases.fresh(database);
+    OwnTableDatabases.migrate(dataSource, null);
     JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     List<AuditEvent> events = events();
     new AuditLog(FhirContext.forR4Cached(), jdbc).insert(events);
@@ -116,10 +104,10 @@ class AuditLogIT {
   }
 
   @ParameterizedTest
-  @MethodSource("databases")
+  @MethodSource(OwnTableDatabases.NAMES)
   void eventsStoredBeforeTheTableMoveThereAndAreFoundAsBefore(String database) {
-    DataSource dataSource = fresh(database);
-    migrate(dataSource, "21");
+    DataSource dataSource = OwnTableDatabases.fresh(database);
+    OwnTableDatabases.migrate(dataSource, "21");
     JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     ResourceStore before = new ResourceStore(jdbc, indexRowsRegistry());
     List<AuditEvent> events = events();
@@ -133,7 +121,7 @@ class AuditLogIT {
       found.put(query, ids(before, indexRowsRegistry(), query));
     }
 
-    migrate(dataSource, null);
+    OwnTableDatabases.migrate(dataSource, null);
 
     ResourceStore after = new ResourceStore(jdbc, tableRegistry());
     for (String query : QUERIES) {
@@ -281,13 +269,5 @@ class AuditLogIT {
     AuditEvent done() {
       return event;
     }
-  }
-
-  private static void migrate(DataSource dataSource, String target) {
-    OwnTableDatabases.migrate(dataSource, target);
-  }
-
-  private static DataSource fresh(String database) {
-    return OwnTableDatabases.fresh(database);
   }
 }

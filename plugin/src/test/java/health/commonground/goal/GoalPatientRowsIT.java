@@ -8,18 +8,15 @@ import health.commonground.store.ResourceStore;
 import health.commonground.store.SearchParamRegistry;
 import health.commonground.store.SearchQuery;
 import health.commonground.store.StoredVersion;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -46,17 +43,8 @@ class GoalPatientRowsIT {
           "patient=a&subject=Patient/a",
           "patient=b&lifecycle-status=active");
 
-  static Stream<String> databases() {
-    return OwnTableDatabases.names();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws IOException {
-    OwnTableDatabases.stopPostgres();
-  }
-
   @ParameterizedTest
-  @MethodSource("databases")
+  @MethodSource(OwnTableDatabases.NAMES)
   void goalsStoredBeforeAndAfterAreFoundAsWithTheirOwnRows(String database) {
     DataSource dataSource = OwnTableDatabases.fresh(database);
     OwnTableDatabases.migrate(dataSource, "24");

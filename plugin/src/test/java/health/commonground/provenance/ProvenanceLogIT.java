@@ -8,7 +8,6 @@ import health.commonground.store.ResourceStore;
 import health.commonground.store.SearchParamRegistry;
 import health.commonground.store.SearchQuery;
 import health.commonground.store.StoredVersion;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -16,12 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -58,17 +55,8 @@ class ProvenanceLogIT {
           "_lastUpdated=ge2020-01-01",
           "_lastUpdated=lt2020-01-01");
 
-  static Stream<String> databases() {
-    return OwnTableDatabases.names();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws IOException {
-    OwnTableDatabases.stopPostgres();
-  }
-
   @ParameterizedTest
-  @MethodSource("databases")
+  @MethodSource(OwnTableDatabases.NAMES)
   void theTableAnswersEverySearchAsTheIndexRowsDid(String database) {
     DataSource dataSource = OwnTableDatabases.fresh(database);
     OwnTableDatabases.migrate(dataSource, null);
@@ -114,7 +102,7 @@ class ProvenanceLogIT {
   }
 
   @ParameterizedTest
-  @MethodSource("databases")
+  @MethodSource(OwnTableDatabases.NAMES)
   void provenanceStoredBeforeTheTableMovesThereAndIsFoundAsBefore(String database) {
     DataSource dataSource = OwnTableDatabases.fresh(database);
     OwnTableDatabases.migrate(dataSource, "23");

@@ -3,9 +3,7 @@ package health.commonground.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import health.commonground.testing.SharedPostgres;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +13,6 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.hl7.fhir.r4.model.Resource;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
@@ -25,16 +22,18 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  */
 public final class OwnTableDatabases {
 
+  public static final String NAMES = "health.commonground.store.OwnTableDatabases#names";
+
   private static final AtomicInteger databases = new AtomicInteger();
-  private static EmbeddedPostgres postgres;
 
   private OwnTableDatabases() {}
 
+  /** The databases to run on: {@code @MethodSource(OwnTableDatabases.NAMES)}. */
   public static Stream<String> names() {
     return Stream.of("h2", "postgresql");
   }
 
-  /** A new, empty database ("h2" or "postgresql"; one PostgreSQL server for all). */
+  /** A new, empty database ("h2" or "postgresql", on {@link SharedPostgres}). */
   public static synchronized DataSource fresh(String database) {
     String name = "own_table" + databases.incrementAndGet();
     if (database.equals("h2")) {
@@ -47,23 +46,8 @@ public final class OwnTableDatabases {
           "sa",
           "");
     }
-    try {
-      if (postgres == null) {
-        postgres = EmbeddedPostgres.builder().start();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    new JdbcTemplate(postgres.getPostgresDatabase()).execute("create database " + name);
     return new DriverManagerDataSource(
-        postgres.getJdbcUrl("postgres", name), "postgres", "postgres");
-  }
-
-  public static synchronized void stopPostgres() throws IOException {
-    if (postgres != null) {
-      postgres.close();
-      postgres = null;
-    }
+        SharedPostgres.jdbcUrl(name), SharedPostgres.USER, SharedPostgres.USER);
   }
 
   /** Migrates to {@code target}, or to the latest version when null. */

@@ -7,10 +7,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * One real PostgreSQL (embedded, from a Maven artifact) for the application contexts of a test run,
- * each on a database of its own. It outlives the contexts: Spring closes cached ones at JVM exit.
+ * One real PostgreSQL (embedded, from a Maven artifact) for a test run: application contexts and
+ * plain JDBC tests, each on a database of its own. It outlives the contexts: Spring closes cached
+ * ones at JVM exit.
  */
 public final class SharedPostgres {
+
+  public static final String USER = "postgres";
 
   private static EmbeddedPostgres postgres;
 
@@ -18,8 +21,16 @@ public final class SharedPostgres {
 
   /** Points the application's datasource at database {@code name}, created when new. */
   public static void datasource(DynamicPropertyRegistry registry, String name) {
+    String url = jdbcUrl(name);
+    registry.add("spring.datasource.url", () -> url);
+    registry.add("spring.datasource.username", () -> USER);
+    registry.add("spring.datasource.password", () -> USER);
+  }
+
+  /** The JDBC URL of database {@code name} (user and password {@value #USER}), created when new. */
+  public static synchronized String jdbcUrl(String name) {
     EmbeddedPostgres database = start();
-    if (!name.equals("postgres")) {
+    if (!name.equals(USER)) {
       JdbcTemplate admin = new JdbcTemplate(database.getPostgresDatabase());
       Integer exists =
           admin.queryForObject(
@@ -28,9 +39,7 @@ public final class SharedPostgres {
         admin.execute("create database " + name);
       }
     }
-    registry.add("spring.datasource.url", () -> database.getJdbcUrl("postgres", name));
-    registry.add("spring.datasource.username", () -> "postgres");
-    registry.add("spring.datasource.password", () -> "postgres");
+    return database.getJdbcUrl(USER, name);
   }
 
   private static synchronized EmbeddedPostgres start() {
