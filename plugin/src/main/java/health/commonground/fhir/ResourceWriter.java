@@ -263,7 +263,8 @@ public class ResourceWriter {
     } catch (UnprocessableEntityException e) {
       return (OperationOutcome) e.getOperationOutcome();
     }
-    OperationOutcome outcome = (OperationOutcome) validator.validate(resource).toOperationOutcome();
+    OperationOutcome outcome =
+        (OperationOutcome) validator.validateOrRecall(resource).toOperationOutcome();
     if (outcome.getIssue().isEmpty()) {
       return OperationOutcomes.information("No issues found");
     }

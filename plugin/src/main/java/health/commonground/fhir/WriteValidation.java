@@ -33,11 +33,12 @@ class WriteValidation implements DisposableBean {
 
   private final ProfileValidator validator;
   private final ThreadPoolExecutor threads;
-  private final ValidShapes shapes = new ValidShapes();
+  private final ValidShapes shapes;
   private final ValidationResult passed;
 
   WriteValidation(ProfileValidator validator) {
     this.validator = validator;
+    this.shapes = validator.shapes();
     this.passed = new ValidationResult(validator.fhirContext(), List.of());
     int cores = Runtime.getRuntime().availableProcessors();
     AtomicInteger count = new AtomicInteger();
@@ -70,9 +71,7 @@ class WriteValidation implements DisposableBean {
     return CompletableFuture.supplyAsync(
         () -> {
           ValidationResult result = validator.validate(snapshot);
-          if (shape.isPresent() && !ProfileValidator.hasErrors(result)) {
-            shapes.remember(shape.get());
-          }
+          shape.ifPresent(s -> shapes.remember(s, snapshot.fhirType(), result));
           return result;
         },
         threads);

@@ -5,8 +5,14 @@ import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.IValidatorModule;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
 import health.commonground.conformance.ImplementationGuide;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
@@ -15,6 +21,9 @@ import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.utilities.json.model.JsonObject;
+import org.hl7.fhir.utilities.json.parser.JsonParser;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,6 +40,7 @@ public class ProfileValidator {
   private final ReusingInstanceValidator instanceValidator;
   private final FhirValidator validator;
   private final CompletableFuture<Void> warmUp;
+  private final ValidShapes shapes = new ValidShapes();
 
   public ProfileValidator(FhirContext fhirContext, ImplementationGuide implementationGuide) {
     this.fhirContext = fhirContext;
@@ -67,6 +77,53 @@ public class ProfileValidator {
       awaitWarmUp();
     }
     return validateNow(resource);
+  }
+
+  /**
+   * What {@link #validate} gives this resource, without the validator when a resource of its shape
+   * passed before with messages about the whole resource only ({@link ValidShapes}): those
+   * messages, at the position the validator gives this resource in the text it validates (HAPI's
+   * compact JSON of it). Otherwise validates it, and remembers the result for its shape.
+   */
+  public ValidationResult validateOrRecall(Resource resource) {
+    Optional<String> shape = shapes.shapeOf(resource);
+    Optional<List<SingleValidationMessage>> known = shape.flatMap(shapes::recall);
+    if (known.isPresent()) {
+      return new ValidationResult(fhirContext, placed(known.get(), resource));
+    }
+    ValidationResult result = validate(resource);
+    shape.ifPresent(s -> shapes.remember(s, resource.fhirType(), result));
+    return result;
+  }
+
+  /** The shapes of resources that passed, shared by writes and {@link #validateOrRecall}. */
+  public ValidShapes shapes() {
+    return shapes;
+  }
+
+  /**
+   * Copies of the messages at the resource's position: where the core validator's JSON reader puts
+   * the root object (the line it starts on, the column it ends at), read by that same reader.
+   */
+  private List<SingleValidationMessage> placed(
+      List<SingleValidationMessage> messages, Resource resource) {
+    if (messages.isEmpty()) {
+      return List.of();
+    }
+    JsonObject root;
+    try {
+      root = JsonParser.parseObject(fhirContext.newJsonParser().encodeResourceToString(resource));
+    } catch (IOException e) {
+      throw new UncheckedIOException("HAPI's JSON of a parsed resource could not be read", e);
+    }
+    List<SingleValidationMessage> placed = new ArrayList<>(messages.size());
+    for (SingleValidationMessage message : messages) {
+      SingleValidationMessage copy = new SingleValidationMessage(message);
+      copy.setLocationLine(root.getStart().getLine());
+      copy.setLocationCol(root.getEnd().getCol());
+      placed.add(copy);
+    }
+    return placed;
   }
 
   /** Validates without waiting for the warm-up: for the warm-up itself. */

@@ -1,5 +1,7 @@
 package health.commonground.validation;
 
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import ca.uhn.fhir.validation.ValidationResult;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -7,8 +9,9 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,6 +44,12 @@ import org.hl7.fhir.r4.model.Resource;
  * resources has no shape (always validated). {@code ValidShapesTest} validates variants of every
  * sample Goal that share its shape and checks they get the same errors.
  *
+ * <p>With a shape its validation messages are kept when all of them are about the resource as a
+ * whole (such as the best-practice warning that a resource should have a narrative): only their
+ * position in the validated text depends on the values a shape leaves out, so {@code $validate} can
+ * answer a resource of that shape without the validator ({@link
+ * ProfileValidator#validateOrRecall}).
+ *
  * <p>Shapes are kept as SHA-256 digests, at most {@value #MAX_SHAPES} of them. Thread-safe.
  */
 public final class ValidShapes {
@@ -57,7 +66,9 @@ public final class ValidShapes {
       Pattern.compile(
           "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})");
 
-  private final Set<String> passed = ConcurrentHashMap.newKeySet();
+  /** Shape -> its messages when all are about the whole resource, else empty. */
+  private final Map<String, Optional<List<SingleValidationMessage>>> passed =
+      new ConcurrentHashMap<>();
 
   /** The resource's shape, or empty when it has none (narrative, contained resources). */
   public Optional<String> shapeOf(Resource resource) {
@@ -70,14 +81,30 @@ public final class ValidShapes {
 
   /** Whether a resource of this shape passed validation before. */
   public boolean passed(String shape) {
-    return passed.contains(shape);
+    return passed.containsKey(shape);
   }
 
-  /** Records that a resource of this shape passed validation without errors. */
-  public void remember(String shape) {
-    if (passed.size() < MAX_SHAPES) {
-      passed.add(shape);
+  /**
+   * The messages of a shape that passed with messages about the whole resource only (perhaps none),
+   * each at the position of the resource it was first validated with; else empty.
+   */
+  public Optional<List<SingleValidationMessage>> recall(String shape) {
+    return passed.getOrDefault(shape, Optional.empty());
+  }
+
+  /**
+   * Records the validation of a resource of this shape and type; one with errors did not pass and
+   * is not recorded.
+   */
+  public void remember(String shape, String resourceType, ValidationResult result) {
+    if (ProfileValidator.hasErrors(result) || passed.size() >= MAX_SHAPES) {
+      return;
     }
+    List<SingleValidationMessage> messages = result.getMessages();
+    boolean aboutWholeResource =
+        messages.stream().allMatch(m -> resourceType.equals(m.getLocationString()));
+    passed.putIfAbsent(
+        shape, aboutWholeResource ? Optional.of(List.copyOf(messages)) : Optional.empty());
   }
 
   int size() {

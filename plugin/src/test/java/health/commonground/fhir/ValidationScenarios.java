@@ -41,6 +41,34 @@ interface ValidationScenarios extends FhirApiSupport {
     assertThat(storeSize()).as("$validate writes nothing").isEqualTo(size);
   }
 
+  /**
+   * A Goal of a shape written before is answered from memory: its warning (no narrative) must still
+   * sit where the validator puts it, just past the end of the Goal's JSON, which moves with the
+   * text.
+   */
+  @Test
+  default void validateOfAKnownShapeAnswersAsTheValidatorWithTheWarningWhereTheGoalEnds() {
+    Goal written = clientGoal(newPatient().getIdElement());
+    client().create().resource(written).execute();
+    Goal shorter = written.copy();
+    shorter.getDescription().setText("Calmer Sundays");
+    Goal longer = written.copy();
+    longer.getDescription().setText("Calmer Sundays, and Monday mornings without dread as well");
+
+    for (Goal goal : List.of(shorter, longer)) {
+      OperationOutcome outcome =
+          (OperationOutcome) client().validate().resource(goal).execute().getOperationOutcome();
+      assertThat(outcome.getIssue()).as(describe(outcome)).hasSize(1);
+      OperationOutcome.OperationOutcomeIssueComponent issue = outcome.getIssueFirstRep();
+      assertThat(issue.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.WARNING);
+      assertThat(issue.getDiagnostics()).contains("dom-6");
+      int length = client().getFhirContext().newJsonParser().encodeResourceToString(goal).length();
+      assertThat(issue.getLocation())
+          .extracting(l -> l.getValue())
+          .containsExactly("Goal", "Line[1] Col[" + (length + 1) + "]");
+    }
+  }
+
   @Test
   default void validateReportsErrorsWithTheirFhirPathLocation() {
     Goal goal = clientGoal(newPatient().getIdElement());

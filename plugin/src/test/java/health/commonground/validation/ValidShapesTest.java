@@ -85,6 +85,69 @@ class ValidShapesTest {
     assertThat(variants).isGreaterThanOrEqualTo(100);
   }
 
+  /**
+   * {@code $validate} answers a Goal of a shape that passed with messages about the whole Goal only
+   * from memory: for every variant the answer must be exactly the validator's, line and column
+   * included (the column is where the Goal's text ends, so it moves with the varied values).
+   */
+  @Test
+  void recalledResultsAreTheValidatorsOwnForEveryVariant() {
+    ProfileValidator recalling = GoalSamples.profileValidator();
+    Map<String, Goal> goals = new LinkedHashMap<>(GoalSamples.valid(fhirContext));
+    goals.putAll(GoalSamples.invalid(fhirContext));
+    List<Goal> loadTest = GoalSamples.loadTestGoals();
+    for (int i = 0; i < loadTest.size(); i++) {
+      goals.put("load test " + i, loadTest.get(i));
+    }
+    Random random = new Random(7);
+    int recalled = 0;
+    for (Map.Entry<String, Goal> sample : goals.entrySet()) {
+      Goal goal = sample.getValue();
+      assertThat(recalling.validateOrRecall(goal).getMessages())
+          .as(sample.getKey() + ", validated")
+          .isEqualTo(validator.validate(goal).getMessages());
+      String shape = shapes.shapeOf(goal).orElseThrow();
+      if (recalling.shapes().recall(shape).isPresent()) {
+        recalled++;
+      }
+      for (int i = 0; i < 4; i++) {
+        Goal variant = goal.copy();
+        vary(variant, random);
+        assertThat(recalling.validateOrRecall(variant).getMessages())
+            .as(sample.getKey() + ", a variant")
+            .isEqualTo(validator.validate(variant).getMessages());
+      }
+    }
+    // Every sample without errors, except the one with a warning on an element (an unknown LOINC).
+    assertThat(recalled)
+        .isEqualTo(GoalSamples.valid(fhirContext).size() + GoalSamples.loadTestGoals().size() - 1);
+    Goal invalid = GoalSamples.invalid(fhirContext).values().iterator().next();
+    assertThat(recalling.shapes().recall(shapes.shapeOf(invalid).orElseThrow())).isEmpty();
+  }
+
+  @Test
+  void onlyMessagesAboutTheWholeResourceAreRecalled() {
+    ValidShapes remembered = new ValidShapes();
+    Goal loinc = GoalSamples.valid(fhirContext).get("Goal-therapist-goal-anxiety-plan.json").copy();
+    ValidationResult result = validator.validate(loinc);
+    assertThat(result.getMessages())
+        .extracting(SingleValidationMessage::getLocationString)
+        .contains("Goal", "Goal.target[0].measure");
+    String shape = shapeOf(loinc);
+    remembered.remember(shape, "Goal", result);
+    assertThat(remembered.passed(shape)).isTrue();
+    assertThat(remembered.recall(shape)).isEmpty();
+
+    Goal plain = clientGoal();
+    ValidationResult onlyNarrative = validator.validate(plain);
+    assertThat(onlyNarrative.getMessages())
+        .extracting(SingleValidationMessage::getLocationString)
+        .containsOnly("Goal");
+    remembered.remember(shapeOf(plain), "Goal", onlyNarrative);
+    assertThat(remembered.recall(shapeOf(plain)).orElseThrow())
+        .isEqualTo(onlyNarrative.getMessages());
+  }
+
   @Test
   void whatTheValidatorTellsApartChangesTheShape() {
     String shape = shapeOf(clientGoal());
@@ -152,16 +215,28 @@ class ValidShapesTest {
   }
 
   @Test
+  void aShapeWithErrorsDidNotPass() {
+    ValidShapes remembered = new ValidShapes();
+    Goal invalid = GoalSamples.invalid(fhirContext).values().iterator().next();
+    ValidationResult result = validator.validate(invalid);
+    assertThat(ProfileValidator.hasErrors(result)).isTrue();
+    remembered.remember(shapeOf(invalid), "Goal", result);
+    assertThat(remembered.passed(shapeOf(invalid))).isFalse();
+    assertThat(remembered.recall(shapeOf(invalid))).isEmpty();
+  }
+
+  @Test
   void remembersPassedShapesUpToItsLimit() {
     ValidShapes remembered = new ValidShapes();
     String shape = shapeOf(clientGoal());
     assertThat(remembered.passed(shape)).isFalse();
-    remembered.remember(shape);
+    ValidationResult passedResult = validator.validate(clientGoal());
+    remembered.remember(shape, "Goal", passedResult);
     assertThat(remembered.passed(shape)).isTrue();
     for (int i = 0; remembered.size() < ValidShapes.MAX_SHAPES; i++) {
-      remembered.remember("shape " + i);
+      remembered.remember("shape " + i, "Goal", passedResult);
     }
-    remembered.remember("one too many");
+    remembered.remember("one too many", "Goal", passedResult);
     assertThat(remembered.passed("one too many")).isFalse();
     assertThat(remembered.size()).isEqualTo(ValidShapes.MAX_SHAPES);
   }
