@@ -3,6 +3,7 @@ package health.commonground.audit;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import health.commonground.store.LocalReference;
+import health.commonground.store.ResourceIds;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
 import org.hl7.fhir.r4.model.IdType;
@@ -48,7 +48,7 @@ class AuditLog {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     List<Object[]> rows = new ArrayList<>(events.size());
     for (AuditEvent event : events) {
-      String id = UUID.randomUUID().toString();
+      String id = ResourceIds.next();
       event.setIdElement(new IdType("AuditEvent", id, "1"));
       event.getMeta().setVersionId("1").setLastUpdated(Date.from(now));
       rows.add(row(id, now, event, json.encodeResourceToString(event)));

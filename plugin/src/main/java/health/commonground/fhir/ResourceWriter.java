@@ -12,6 +12,7 @@ import health.commonground.provenance.ProvenanceRecorder;
 import health.commonground.provenance.ProvenanceRecorder.Activity;
 import health.commonground.security.ActingUser;
 import health.commonground.store.LocalReference;
+import health.commonground.store.ResourceIds;
 import health.commonground.store.ResourceStore;
 import health.commonground.store.SearchParamRegistry;
 import health.commonground.store.SearchQuery;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.hl7.fhir.r4.model.IdType;
@@ -104,7 +104,7 @@ public class ResourceWriter {
         return new Written(existing.get(), false);
       }
     }
-    return createWithId(resource, UUID.randomUUID().toString(), actor, batch);
+    return createWithId(resource, ResourceIds.next(), actor, batch);
   }
 
   /** The existing resource matching conditional-create criteria, if any (locks the criteria). */

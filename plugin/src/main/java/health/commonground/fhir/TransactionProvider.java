@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.commonground.security.ActingUser;
 import health.commonground.security.ActingUsers;
 import health.commonground.store.LocalReference;
+import health.commonground.store.ResourceIds;
 import health.commonground.store.ResourceStore;
 import health.commonground.store.StoredVersion;
 import java.util.ArrayList;
@@ -89,7 +90,7 @@ public class TransactionProvider implements FhirPlainProvider {
       }
       Resource resource = entry.getResource();
       String ifNoneExist = entry.getRequest().getIfNoneExist();
-      String id = UUID.randomUUID().toString();
+      String id = ResourceIds.next();
       if (ifNoneExist != null && !ifNoneExist.isBlank()) {
         Optional<Resource> match = writer.conditionalMatch(resource.fhirType(), ifNoneExist);
         if (match.isPresent()) {
@@ -151,8 +152,7 @@ public class TransactionProvider implements FhirPlainProvider {
                       match =
                           writer.conditionalMatch(resource.fhirType(), ifNoneExist).orElse(null);
                     }
-                    resource.setIdElement(
-                        new IdType(resource.fhirType(), UUID.randomUUID().toString()));
+                    resource.setIdElement(new IdType(resource.fhirType(), ResourceIds.next()));
                   }
                   BundleEntryComponent result = process(entry, match, actor, batch);
                   writer.checkReferences(batch);

@@ -2,11 +2,11 @@ package health.commonground.provenance;
 
 import ca.uhn.fhir.context.FhirContext;
 import health.commonground.store.LocalReference;
+import health.commonground.store.ResourceIds;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
-import java.util.UUID;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
@@ -45,7 +45,7 @@ class ProvenanceLog {
     if (provenance.getTarget().size() != 1 || provenance.getAgent().size() != 1) {
       throw new IllegalArgumentException("A Provenance has one target and one agent here");
     }
-    String id = UUID.randomUUID().toString();
+    String id = ResourceIds.next();
     provenance.setIdElement(new IdType("Provenance", id, "1"));
     provenance.getMeta().setVersionId("1").setLastUpdated(Date.from(stored));
     Optional<LocalReference> target = local(provenance.getTargetFirstRep());
