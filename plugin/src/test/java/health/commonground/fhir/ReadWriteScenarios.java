@@ -6,6 +6,8 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Goal;
@@ -38,6 +40,28 @@ interface ReadWriteScenarios extends FhirApiSupport {
         .isTrue();
     assertThat(read.getSubject().getReference())
         .isEqualTo(FhirApiSupport.relative(patient.getIdElement()));
+  }
+
+  /** Ids that grow with time keep the store's index inserts at the ends of its B-trees. */
+  @Test
+  default void serverAssignedIdsAreVersion7UuidsInTheOrderOfCreation() throws InterruptedException {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      // Ids of one millisecond need not be in order; of later milliseconds they must be.
+      Thread.sleep(2);
+      Patient patient = newPatient();
+      ids.add(patient.getIdElement().getIdPart());
+      Thread.sleep(2);
+      ids.add(
+          client()
+              .create()
+              .resource(clientGoal(patient.getIdElement()))
+              .execute()
+              .getId()
+              .getIdPart());
+    }
+    ids.forEach(id -> assertThat(UUID.fromString(id).version()).as(id).isEqualTo(7));
+    assertThat(ids).isSorted();
   }
 
   @Test
