@@ -393,7 +393,8 @@ public final class LoadDriver {
             // A compiler thread that ended takes its CPU time with it: then the figure is unknown.
             jitCpuBefore < 0 || jitCpuAfter < jitCpuBefore ? -1 : jitCpuAfter - jitCpuBefore,
             clientCpu,
-            serverRssMegabytes());
+            serverMemoryMegabytes("VmRSS:"),
+            serverMemoryMegabytes("VmHWM:"));
     System.out.printf(
         Locale.ROOT,
         "  %-16s %d thread(s): %6d ops in %6.1f s, %8.1f ops/s%s%n",
@@ -431,6 +432,9 @@ public final class LoadDriver {
     final long clientCpuMillis;
     final long serverRssMb;
 
+    /** The server's peak resident memory so far (VmHWM), at the end of the phase. */
+    final long serverPeakMb;
+
     PhaseResult(
         String name,
         int threads,
@@ -442,10 +446,12 @@ public final class LoadDriver {
         long serverCpuMillis,
         long serverJitCpuMillis,
         long clientCpuMillis,
-        long serverRssMb) {
+        long serverRssMb,
+        long serverPeakMb) {
       this.serverCpuMillis = serverCpuMillis;
       this.serverJitCpuMillis = serverJitCpuMillis;
       this.serverRssMb = serverRssMb;
+      this.serverPeakMb = serverPeakMb;
       this.clientCpuMillis = clientCpuMillis;
       this.name = name;
       this.threads = threads;
@@ -489,7 +495,7 @@ public final class LoadDriver {
             + " its code is slower than a warm one).");
     System.out.printf(
         Locale.ROOT,
-        "%-16s %7s %7s %9s %8s %8s %8s %7s %9s %6s %9s %7s  %s%n",
+        "%-16s %7s %7s %9s %8s %8s %8s %7s %9s %6s %9s %7s %8s  %s%n",
         "phase",
         "threads",
         "ops",
@@ -502,11 +508,12 @@ public final class LoadDriver {
         "jit",
         "cli cpu",
         "rss MB",
+        "peak MB",
         "load avg (1 min)");
     for (PhaseResult r : results) {
       System.out.printf(
           Locale.ROOT,
-          "%-16s %7d %7d %9.1f %8.2f %8.2f %8.2f %7d %9.2f %6.2f %9.2f %7s  %s%s%n",
+          "%-16s %7d %7d %9.1f %8.2f %8.2f %8.2f %7d %9.2f %6.2f %9.2f %7s %8s  %s%s%n",
           r.name,
           r.threads,
           r.sortedNanos.length,
@@ -519,6 +526,7 @@ public final class LoadDriver {
           r.cpuPerOp(r.serverJitCpuMillis),
           r.cpuPerOp(r.clientCpuMillis),
           r.serverRssMb < 0 ? "?" : Long.toString(r.serverRssMb),
+          r.serverPeakMb < 0 ? "?" : Long.toString(r.serverPeakMb),
           r.load,
           r.cutShort ? "  (time limit)" : "");
     }
@@ -605,14 +613,14 @@ public final class LoadDriver {
     return ticks * 10;
   }
 
-  /** The server's resident memory (VmRSS), from /proc; -1 when unknown. */
-  private long serverRssMegabytes() {
+  /** A memory figure of the server (VmRSS, VmHWM), from /proc; -1 when unknown. */
+  private long serverMemoryMegabytes(String key) {
     if (options.serverPid <= 0) {
       return -1;
     }
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + options.serverPid + "/status"))) {
-        if (line.startsWith("VmRSS:")) {
+        if (line.startsWith(key)) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
         }
       }

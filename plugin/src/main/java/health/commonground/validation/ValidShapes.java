@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,10 @@ public final class ValidShapes {
   private final Map<String, Optional<List<SingleValidationMessage>>> passed =
       new ConcurrentHashMap<>();
 
+  /** Each distinct list of recalled messages once (in practice a handful). */
+  private final Map<List<SingleValidationMessage>, Optional<List<SingleValidationMessage>>>
+      distinctMessages = new ConcurrentHashMap<>();
+
   /** The resource's shape, or empty when it has none (narrative, contained resources). */
   public Optional<String> shapeOf(Resource resource) {
     StringBuilder shape = new StringBuilder(1024).append(resource.fhirType());
@@ -86,7 +91,7 @@ public final class ValidShapes {
 
   /**
    * The messages of a shape that passed with messages about the whole resource only (perhaps none),
-   * each at the position of the resource it was first validated with; else empty.
+   * without line and column (they depend on the resource's text); else empty.
    */
   public Optional<List<SingleValidationMessage>> recall(String shape) {
     return passed.getOrDefault(shape, Optional.empty());
@@ -103,8 +108,23 @@ public final class ValidShapes {
     List<SingleValidationMessage> messages = result.getMessages();
     boolean aboutWholeResource =
         messages.stream().allMatch(m -> resourceType.equals(m.getLocationString()));
-    passed.putIfAbsent(
-        shape, aboutWholeResource ? Optional.of(List.copyOf(messages)) : Optional.empty());
+    passed.putIfAbsent(shape, aboutWholeResource ? shared(messages) : Optional.empty());
+  }
+
+  /**
+   * The messages without their position, as one instance for all shapes that got the same ones:
+   * most shapes share the narrative warning, and a shape is not worth a copy of its text.
+   */
+  private Optional<List<SingleValidationMessage>> shared(List<SingleValidationMessage> messages) {
+    List<SingleValidationMessage> unplaced = new ArrayList<>(messages.size());
+    for (SingleValidationMessage message : messages) {
+      SingleValidationMessage copy = new SingleValidationMessage(message);
+      copy.setLocationLine(null);
+      copy.setLocationCol(null);
+      unplaced.add(copy);
+    }
+    List<SingleValidationMessage> key = List.copyOf(unplaced);
+    return distinctMessages.computeIfAbsent(key, k -> Optional.of(k));
   }
 
   int size() {

@@ -144,8 +144,30 @@ class ValidShapesTest {
         .extracting(SingleValidationMessage::getLocationString)
         .containsOnly("Goal");
     remembered.remember(shapeOf(plain), "Goal", onlyNarrative);
-    assertThat(remembered.recall(shapeOf(plain)).orElseThrow())
-        .isEqualTo(onlyNarrative.getMessages());
+    List<SingleValidationMessage> recalled = remembered.recall(shapeOf(plain)).orElseThrow();
+    assertThat(recalled)
+        .extracting(
+            SingleValidationMessage::getSeverity,
+            SingleValidationMessage::getLocationString,
+            SingleValidationMessage::getMessage,
+            SingleValidationMessage::getMessageId)
+        .containsExactlyElementsOf(
+            onlyNarrative.getMessages().stream()
+                .map(
+                    m ->
+                        org.assertj.core.groups.Tuple.tuple(
+                            m.getSeverity(),
+                            m.getLocationString(),
+                            m.getMessage(),
+                            m.getMessageId()))
+                .toList());
+    assertThat(recalled).allSatisfy(m -> assertThat(m.getLocationCol()).isNull());
+
+    // Another shape with the same messages shares their one copy.
+    Goal therapists = GoalSamples.loadTestGoals().get(1);
+    assertThat(shapeOf(therapists)).isNotEqualTo(shapeOf(plain));
+    remembered.remember(shapeOf(therapists), "Goal", validator.validate(therapists));
+    assertThat(remembered.recall(shapeOf(therapists)).orElseThrow()).isSameAs(recalled);
   }
 
   @Test
