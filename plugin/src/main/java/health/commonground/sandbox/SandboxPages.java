@@ -9,6 +9,7 @@ import health.commonground.store.SearchQuery;
 import health.commonground.store.StoredVersion;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -16,13 +17,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -37,11 +42,13 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.util.HtmlUtils;
 
 /**
- * The sandbox's pages: sign in as a demo clinician or client, and an EHR launcher that starts the
- * app with a patient in context. Every page says it is the sandbox of the embedded default.
+ * The sandbox's pages: sign in as a demo clinician or client, an EHR launcher that starts the app
+ * with a patient in context, and the patient picker of a clinician's standalone launch. Every page
+ * says it is the sandbox of the embedded default.
  */
 @RestController
 @RequestMapping("/sandbox")
@@ -49,6 +56,10 @@ import org.springframework.web.util.HtmlUtils;
 class SandboxPages {
 
   static final String STYLE_PATH = "/sandbox/smart-style.json";
+  static final String PATIENT_PICKER_PATH = "/sandbox/pick-patient";
+
+  /** Session attribute: the authorization request (path and query) waiting for a patient. */
+  static final String AUTHORIZATION_AWAITING_PATIENT = "COMMONGROUND_SANDBOX_AWAITING_PATIENT";
 
   private final ResourceStore store;
   private final SearchParamRegistry registry;
@@ -91,9 +102,9 @@ class SandboxPages {
   String login(CsrfToken csrf) {
     StringBuilder body = new StringBuilder("<p>Sign in as one of the demo clinic's people.</p>");
     body.append("<h2>Clinicians</h2>");
-    users("Practitioner").forEach(user -> body.append(signInButton(user, csrf)));
+    users("Practitioner").forEach(user -> body.append(personButton("login", "user", user, csrf)));
     body.append("<h2>Clients</h2>");
-    users("Patient").forEach(user -> body.append(signInButton(user, csrf)));
+    users("Patient").forEach(user -> body.append(personButton("login", "user", user, csrf)));
     return page("Sign in", body.toString());
   }
 
@@ -155,6 +166,73 @@ class SandboxPages {
             + encode(urls.fhirBase())
             + "&launch="
             + encode(id));
+  }
+
+  /**
+   * The patient picker: a signed-in clinician's standalone launch asked for a patient ({@code
+   * launch/patient}); see {@link SmartAuthorizeRequestCheck}.
+   */
+  @GetMapping(value = "/pick-patient", produces = MediaType.TEXT_HTML_VALUE)
+  String patientPicker(CsrfToken csrf, HttpSession session) {
+    requireClinician();
+    if (session.getAttribute(AUTHORIZATION_AWAITING_PATIENT) == null) {
+      throw new ResponseStatusException(
+          HttpStatus.BAD_REQUEST, "No app is waiting for a patient; start again from the app");
+    }
+    StringBuilder body =
+        new StringBuilder("<p>The app asks for a client's record. Whose record do you open?</p>");
+    users("Patient")
+        .forEach(user -> body.append(personButton("pick-patient", "patient", user, csrf)));
+    return page("Choose a client", body.toString());
+  }
+
+  /** The pick goes back to the waiting authorization request as a launch (patient, clinician). */
+  @PostMapping("/pick-patient")
+  void pickPatient(
+      @RequestParam String patient,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      HttpSession session)
+      throws java.io.IOException {
+    LocalReference clinician = requireClinician();
+    LocalReference client =
+        LocalReference.parse(patient)
+            .filter(r -> r.type().equals("Patient") && store.exists(r.type(), r.id()))
+            .orElseThrow(
+                () ->
+                    new ResponseStatusException(
+                        HttpStatus.BAD_REQUEST, "Not a client of the clinic: " + patient));
+    Object awaiting = session.getAttribute(AUTHORIZATION_AWAITING_PATIENT);
+    if (!(awaiting instanceof String authorization)) {
+      throw new ResponseStatusException(
+          HttpStatus.BAD_REQUEST, "No app is waiting for a patient; start again from the app");
+    }
+    session.removeAttribute(AUTHORIZATION_AWAITING_PATIENT);
+    // No EHR around the app, so it shows who the record is about.
+    String launch =
+        launches.mint(
+            client.id(), null, clinician.id(), true, ServerUrls.requestBase() + STYLE_PATH);
+    response.sendRedirect(authorization + "&launch=" + encode(launch));
+  }
+
+  /** The signed-in sandbox user when it is a clinician (a Practitioner). */
+  static Optional<LocalReference> signedInPractitioner() {
+    Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+    if (authentication == null
+        || !authentication.isAuthenticated()
+        || authentication instanceof AnonymousAuthenticationToken) {
+      return Optional.empty();
+    }
+    return LocalReference.parse(authentication.getName())
+        .filter(r -> r.type().equals("Practitioner"));
+  }
+
+  private static LocalReference requireClinician() {
+    return signedInPractitioner()
+        .orElseThrow(
+            () ->
+                new ResponseStatusException(
+                    HttpStatus.FORBIDDEN, "Only a signed-in clinician chooses a client here"));
   }
 
   /** For tools and tests: mint an EHR launch without the page. */
@@ -238,10 +316,15 @@ class SandboxPages {
     return users;
   }
 
-  private static String signInButton(DemoUser user, CsrfToken csrf) {
-    return "<form method=\"post\" action=\"login\">"
+  /** A button that posts the person to the action, as the named field. */
+  private static String personButton(String action, String field, DemoUser user, CsrfToken csrf) {
+    return "<form method=\"post\" action=\""
+        + action
+        + "\">"
         + csrfField(csrf)
-        + "<input type=\"hidden\" name=\"user\" value=\""
+        + "<input type=\"hidden\" name=\""
+        + field
+        + "\" value=\""
         + HtmlUtils.htmlEscape(user.reference())
         + "\">"
         + "<button type=\"submit\">"

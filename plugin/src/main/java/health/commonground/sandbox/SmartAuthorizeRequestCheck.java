@@ -1,18 +1,23 @@
 package health.commonground.sandbox;
 
 import health.commonground.security.ServerUrls;
+import health.commonground.store.LocalReference;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Optional;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.HtmlUtils;
 
 /**
  * What SMART adds to an authorization request: {@code aud} must name this FHIR server (so a token
  * meant for it cannot be phished for another), and a {@code launch} must be one the launcher
- * minted.
+ * minted. A signed-in clinician's standalone launch that asks for a patient ({@code
+ * launch/patient}, no {@code launch}) first goes to the patient picker, as SMART has the
+ * authorization server ask which patient; the pick comes back as a launch.
  */
 class SmartAuthorizeRequestCheck extends OncePerRequestFilter {
 
@@ -43,6 +48,18 @@ class SmartAuthorizeRequestCheck extends OncePerRequestFilter {
     } else if (launch != null && launches.find(launch).isEmpty()) {
       problem = "launch '" + launch + "' is unknown or expired; start again from the EHR launcher";
     }
+    if (problem == null && launch == null && asksForPatient(request)) {
+      Optional<LocalReference> clinician = SandboxPages.signedInPractitioner();
+      if (clinician.isPresent()) {
+        request
+            .getSession()
+            .setAttribute(
+                SandboxPages.AUTHORIZATION_AWAITING_PATIENT,
+                request.getRequestURI() + "?" + request.getQueryString());
+        response.sendRedirect(request.getContextPath() + SandboxPages.PATIENT_PICKER_PATH);
+        return;
+      }
+    }
     if (problem != null) {
       response.setStatus(400);
       response.setContentType("text/html;charset=UTF-8");
@@ -55,5 +72,10 @@ class SmartAuthorizeRequestCheck extends OncePerRequestFilter {
       return;
     }
     chain.doFilter(request, response);
+  }
+
+  private static boolean asksForPatient(HttpServletRequest request) {
+    String scope = request.getParameter("scope");
+    return scope != null && Arrays.asList(scope.split(" ")).contains("launch/patient");
   }
 }

@@ -1,6 +1,7 @@
 package health.commonground.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
@@ -79,6 +80,63 @@ class SandboxAuthorizationIT {
     Map<String, Object> idToken =
         SignedJWT.parse((String) response.get("id_token")).getJWTClaimsSet().getClaims();
     assertThat(idToken.get("fhirUser")).isEqualTo(sandbox.fhirBase() + "/Patient/" + patient);
+  }
+
+  @Test
+  void aClinicianStandaloneLaunchAsksWhichPatientAndCarriesThePick() throws Exception {
+    SandboxTokens.Flow flow =
+        sandbox.startAuthorization(
+            SandboxTokens.APP_CLIENT,
+            "openid fhirUser launch/patient patient/Goal.rs",
+            null,
+            "S256");
+    String code = flow.signInAndPickPatient("Practitioner/" + practitioner, "Patient/" + patient);
+    Map<String, Object> response = flow.exchange(code, flow.verifier());
+    assertThat(response)
+        .containsEntry("patient", patient)
+        .containsEntry("need_patient_banner", true);
+    Map<String, Object> claims =
+        SignedJWT.parse((String) response.get("access_token")).getJWTClaimsSet().getClaims();
+    assertThat(claims).containsEntry("patient", patient);
+    assertThat(claims.get("fhirUser"))
+        .isEqualTo(sandbox.fhirBase() + "/Practitioner/" + practitioner);
+  }
+
+  @Test
+  void onlyAClinicianWithAnAppWaitingPicksAPatient() {
+    // A client signed in (their own record is their context) cannot pick someone else's.
+    SandboxTokens.Flow client =
+        sandbox.startAuthorization(
+            SandboxTokens.APP_CLIENT,
+            "openid fhirUser launch/patient patient/Goal.rs",
+            null,
+            "S256");
+    client.signInAs("Patient/" + patient);
+    assertThat(client.pickPatient("Patient/" + patient, client.csrf()).status()).isEqualTo(403);
+
+    // A clinician with no app waiting for a patient (an EHR launch had one) has nothing to pick.
+    String launch = sandbox.mintLaunch(Map.of("patient", patient, "practitioner", practitioner));
+    SandboxTokens.Flow clinician =
+        sandbox.startAuthorization(
+            SandboxTokens.APP_CLIENT, "launch openid fhirUser user/Goal.rs", launch, "S256");
+    clinician.signInAs("Practitioner/" + practitioner);
+    assertThat(clinician.pickPatient("Patient/" + patient, clinician.csrf()).status())
+        .isEqualTo(400);
+
+    // Nor is anyone but a client of the clinic a patient to pick.
+    SandboxTokens.Flow standalone =
+        sandbox.startAuthorization(
+            SandboxTokens.APP_CLIENT,
+            "openid fhirUser launch/patient patient/Goal.rs",
+            null,
+            "S256");
+    assertThatThrownBy(
+            () ->
+                standalone.signInAndPickPatient(
+                    "Practitioner/" + practitioner, "Practitioner/" + practitioner))
+        .hasMessageContaining("is not offered");
+    assertThat(standalone.pickPatient("Practitioner/" + practitioner, standalone.csrf()).status())
+        .isEqualTo(400);
   }
 
   @Test

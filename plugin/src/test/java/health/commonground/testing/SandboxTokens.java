@@ -248,15 +248,42 @@ public final class SandboxTokens {
       if (location.contains("/launch/callback")) {
         return codeFrom(location);
       }
-      HttpResponse<String> loginPage = get(path(location));
-      Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(loginPage.body());
-      if (!csrf.find()) {
-        throw new IllegalStateException("No sign-in form: " + loginPage.body());
-      }
-      Response signedIn =
-          post("/sandbox/login", Map.of("user", user, "_csrf", csrf.group(1)), null);
-      HttpResponse<String> authorized = get(path(signedIn.location()));
+      HttpResponse<String> authorized = get(path(signIn(location, user).location()));
       return codeFrom(location(authorized));
+    }
+
+    /**
+     * For a clinician's standalone launch asking for a patient: signs in, picks the patient on the
+     * sandbox's picker and follows the redirects; returns the code.
+     */
+    public String signInAndPickPatient(String user, String patient) {
+      HttpResponse<String> toPicker =
+          get(path(signIn(location(authorizeResponse), user).location()));
+      String picker = location(toPicker);
+      if (!picker.contains("/sandbox/pick-patient")) {
+        throw new IllegalStateException("Expected the patient picker, went to " + picker);
+      }
+      HttpResponse<String> page = get(path(picker));
+      if (!page.body().contains(patient)) {
+        throw new IllegalStateException(patient + " is not offered: " + page.body());
+      }
+      Response picked = pickPatient(patient, csrfIn(page.body()));
+      return codeFrom(location(get(path(picked.location()))));
+    }
+
+    /** Posts a pick to the sandbox's patient picker in this flow's browser session. */
+    public Response pickPatient(String patient, String csrf) {
+      return post("/sandbox/pick-patient", Map.of("patient", patient, "_csrf", csrf), null);
+    }
+
+    /** This flow's browser session's CSRF token, from the sign-in page. */
+    public String csrf() {
+      return csrfIn(get("/sandbox/login").body());
+    }
+
+    private Response signIn(String loginLocation, String user) {
+      HttpResponse<String> loginPage = get(path(loginLocation));
+      return post("/sandbox/login", Map.of("user", user, "_csrf", csrfIn(loginPage.body())), null);
     }
 
     public Map<String, Object> exchange(String code, String codeVerifier) {
@@ -283,6 +310,14 @@ public final class SandboxTokens {
     public String verifier() {
       return verifier;
     }
+  }
+
+  private static String csrfIn(String page) {
+    Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
+    if (!csrf.find()) {
+      throw new IllegalStateException("No form with a CSRF token: " + page);
+    }
+    return csrf.group(1);
   }
 
   private static String codeFrom(String location) {
