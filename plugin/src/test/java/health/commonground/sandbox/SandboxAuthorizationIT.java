@@ -95,11 +95,7 @@ class SandboxAuthorizationIT {
     assertThat(response)
         .containsEntry("patient", patient)
         .containsEntry("need_patient_banner", true);
-    Map<String, Object> claims =
-        SignedJWT.parse((String) response.get("access_token")).getJWTClaimsSet().getClaims();
-    assertThat(claims).containsEntry("patient", patient);
-    assertThat(claims.get("fhirUser"))
-        .isEqualTo(sandbox.fhirBase() + "/Practitioner/" + practitioner);
+    assertTheAccessTokenNamesThePatientAndTheClinician(response);
   }
 
   @Test
@@ -162,6 +158,11 @@ class SandboxAuthorizationIT {
         .containsEntry("encounter", "enc-1")
         .containsEntry("need_patient_banner", false)
         .containsEntry("smart_style_url", "https://ehr.example/style.json");
+    assertTheAccessTokenNamesThePatientAndTheClinician(response);
+  }
+
+  private void assertTheAccessTokenNamesThePatientAndTheClinician(Map<String, Object> response)
+      throws java.text.ParseException {
     Map<String, Object> claims =
         SignedJWT.parse((String) response.get("access_token")).getJWTClaimsSet().getClaims();
     assertThat(claims).containsEntry("patient", patient);
