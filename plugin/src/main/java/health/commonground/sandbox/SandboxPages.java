@@ -188,11 +188,7 @@ class SandboxPages {
 
   /** The pick goes back to the waiting authorization request as a launch (patient, clinician). */
   @PostMapping("/pick-patient")
-  void pickPatient(
-      @RequestParam String patient,
-      HttpServletRequest request,
-      HttpServletResponse response,
-      HttpSession session)
+  void pickPatient(@RequestParam String patient, HttpServletResponse response, HttpSession session)
       throws java.io.IOException {
     LocalReference clinician = requireClinician();
     LocalReference client =

@@ -1,14 +1,12 @@
 package health.commonground.sandbox;
 
 import health.commonground.security.ServerUrls;
-import health.commonground.store.LocalReference;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Optional;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.HtmlUtils;
 
@@ -48,17 +46,17 @@ class SmartAuthorizeRequestCheck extends OncePerRequestFilter {
     } else if (launch != null && launches.find(launch).isEmpty()) {
       problem = "launch '" + launch + "' is unknown or expired; start again from the EHR launcher";
     }
-    if (problem == null && launch == null && asksForPatient(request)) {
-      Optional<LocalReference> clinician = SandboxPages.signedInPractitioner();
-      if (clinician.isPresent()) {
-        request
-            .getSession()
-            .setAttribute(
-                SandboxPages.AUTHORIZATION_AWAITING_PATIENT,
-                request.getRequestURI() + "?" + request.getQueryString());
-        response.sendRedirect(request.getContextPath() + SandboxPages.PATIENT_PICKER_PATH);
-        return;
-      }
+    if (problem == null
+        && launch == null
+        && asksForPatient(request)
+        && SandboxPages.signedInPractitioner().isPresent()) {
+      request
+          .getSession()
+          .setAttribute(
+              SandboxPages.AUTHORIZATION_AWAITING_PATIENT,
+              request.getRequestURI() + "?" + request.getQueryString());
+      response.sendRedirect(request.getContextPath() + SandboxPages.PATIENT_PICKER_PATH);
+      return;
     }
     if (problem != null) {
       response.setStatus(400);
