@@ -731,7 +731,9 @@ public final class LoadDriver {
             --threads        client thread counts; each runs a create, a read and a search phase
             --reads, --searches, --validations   timed operations per phase
             --warmup         untimed operations before each phase (create: at most a tenth of it)
-            --validation-warmup  untimed $validate calls before the $validate phase
+            --validation-warmup  untimed $validate calls of new shapes before "$validate new"
+                             (Goals like the created ones, "$validate known", are answered from
+                             memory and warm only with --warmup)
             --phase-seconds  wall-clock limit of every read, search and $validate phase
             --create-seconds wall-clock limit of every create phase
             --server-pid     the server's process id, to report its CPU time per operation
