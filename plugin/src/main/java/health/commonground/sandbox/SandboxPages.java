@@ -1,6 +1,7 @@
 package health.commonground.sandbox;
 
 import ca.uhn.fhir.context.FhirContext;
+import health.commonground.people.TreatedClients;
 import health.commonground.security.ServerUrls;
 import health.commonground.store.LocalReference;
 import health.commonground.store.ResourceStore;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -66,6 +68,7 @@ class SandboxPages {
   private final FhirContext fhirContext;
   private final LaunchContexts launches;
   private final ServerUrls urls;
+  private final TreatedClients treatedClients;
   private final HttpSessionSecurityContextRepository signIns =
       new HttpSessionSecurityContextRepository();
   private final HttpSessionRequestCache pendingAuthorizations = new HttpSessionRequestCache();
@@ -75,12 +78,14 @@ class SandboxPages {
       SearchParamRegistry registry,
       FhirContext fhirContext,
       LaunchContexts launches,
-      ServerUrls urls) {
+      ServerUrls urls,
+      TreatedClients treatedClients) {
     this.store = store;
     this.registry = registry;
     this.fhirContext = fhirContext;
     this.launches = launches;
     this.urls = urls;
+    this.treatedClients = treatedClients;
     signIns.setSpringSecurityContextKey(SandboxConfig.SESSION_CONTEXT_KEY);
     pendingAuthorizations.setSessionAttrName("COMMONGROUND_SANDBOX_SAVED_REQUEST");
   }
@@ -174,15 +179,20 @@ class SandboxPages {
    */
   @GetMapping(value = "/pick-patient", produces = MediaType.TEXT_HTML_VALUE)
   String patientPicker(CsrfToken csrf, HttpSession session) {
-    requireClinician();
+    LocalReference clinician = requireClinician();
     if (session.getAttribute(AUTHORIZATION_AWAITING_PATIENT) == null) {
       throw new ResponseStatusException(
           HttpStatus.BAD_REQUEST, "No app is waiting for a patient; start again from the app");
     }
+    Set<String> treated = treatedClients.of(clinician.type(), clinician.id());
     StringBuilder body =
         new StringBuilder("<p>The app asks for a client's record. Whose record do you open?</p>");
-    users("Patient")
+    users("Patient").stream()
+        .filter(user -> treated.contains(LocalReference.parse(user.reference()).orElseThrow().id()))
         .forEach(user -> body.append(personButton("pick-patient", "patient", user, csrf)));
+    if (treated.isEmpty()) {
+      body.append("<p>You treat no client of the clinic (none names you as their clinician).</p>");
+    }
     return page("Choose a client", body.toString());
   }
 
@@ -198,6 +208,11 @@ class SandboxPages {
                 () ->
                     new ResponseStatusException(
                         HttpStatus.BAD_REQUEST, "Not a client of the clinic: " + patient));
+    // The patient context opens the client's whole record: only for a client the clinician treats.
+    if (!treatedClients.of(clinician.type(), clinician.id()).contains(client.id())) {
+      throw new ResponseStatusException(
+          HttpStatus.FORBIDDEN, "You do not treat " + patient + "; choose one of your clients");
+    }
     Object awaiting = session.getAttribute(AUTHORIZATION_AWAITING_PATIENT);
     if (!(awaiting instanceof String authorization)) {
       throw new ResponseStatusException(

@@ -1,11 +1,10 @@
 package health.commonground.web;
 
+import health.commonground.people.TreatedClients;
 import health.commonground.smart.AppRole;
 import health.commonground.smart.AppSessions;
 import health.commonground.smart.SmartSession;
 import health.commonground.store.LocalReference;
-import health.commonground.store.ResourceStore;
-import health.commonground.store.StoredVersion;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.HashSet;
 import java.util.List;
@@ -21,11 +20,11 @@ import org.springframework.stereotype.Component;
 class Viewers {
 
   private final AppSessions sessions;
-  private final ResourceStore store;
+  private final TreatedClients treatedClients;
 
-  Viewers(AppSessions sessions, ResourceStore store) {
+  Viewers(AppSessions sessions, TreatedClients treatedClients) {
     this.sessions = sessions;
-    this.store = store;
+    this.treatedClients = treatedClients;
   }
 
   Viewer current(HttpServletRequest request) {
@@ -59,34 +58,10 @@ class Viewers {
 
   /** The ids of the clients a clinician treats. */
   Set<String> caseload(Viewer viewer) {
-    Set<String> patients = new HashSet<>();
     if (!viewer.isClinician() || viewer.userId() == null) {
-      return patients;
+      return new HashSet<>();
     }
-    if ("PractitionerRole".equals(viewer.userType())) {
-      store
-          .referencing(
-              "Patient", "general-practitioner", "PractitionerRole", List.of(viewer.userId()))
-          .forEach(p -> patients.add(p.id()));
-      return patients;
-    }
-    if (!"Practitioner".equals(viewer.userType())) {
-      return patients;
-    }
-    store
-        .referencing("Patient", "general-practitioner", "Practitioner", List.of(viewer.userId()))
-        .forEach(p -> patients.add(p.id()));
-    List<String> roles =
-        store
-            .referencing(
-                "PractitionerRole", "practitioner", "Practitioner", List.of(viewer.userId()))
-            .stream()
-            .map(StoredVersion::id)
-            .toList();
-    store
-        .referencing("Patient", "general-practitioner", "PractitionerRole", roles)
-        .forEach(p -> patients.add(p.id()));
-    return patients;
+    return treatedClients.of(viewer.userType(), viewer.userId());
   }
 
   /** {@code Practitioner/123} or an absolute URL ending in it (the EHR's fhirUser claim). */

@@ -44,6 +44,7 @@ class SandboxAuthorizationIT {
   private SandboxTokens sandbox;
   private String practitioner;
   private String patient;
+  private String anotherTherapistsClient;
 
   @BeforeAll
   void seed() {
@@ -60,6 +61,9 @@ class SandboxAuthorizationIT {
     client.addName().setFamily("Rivera").addGiven("Sam");
     client.addGeneralPractitioner(new Reference("Practitioner/" + practitioner));
     patient = system.create().resource(client).execute().getId().getIdPart();
+    Patient notTheirs = new Patient();
+    notTheirs.addName().setFamily("Nakamura").addGiven("Ren");
+    anotherTherapistsClient = system.create().resource(notTheirs).execute().getId().getIdPart();
   }
 
   @Test
@@ -119,20 +123,24 @@ class SandboxAuthorizationIT {
     assertThat(clinician.pickPatient("Patient/" + patient, clinician.csrf()).status())
         .isEqualTo(400);
 
-    // Nor is anyone but a client of the clinic a patient to pick.
-    SandboxTokens.Flow standalone =
+    // Nor is anyone but a client of the clinic a patient to pick, nor a client the clinician does
+    // not treat: the patient context opens the whole record.
+    assertThat(statusOfPickingWhatIsNotOffered("Practitioner/" + practitioner)).isEqualTo(400);
+    assertThat(statusOfPickingWhatIsNotOffered("Patient/" + anotherTherapistsClient))
+        .isEqualTo(403);
+  }
+
+  /** In a clinician's standalone launch: the reference is not offered; the status of posting it. */
+  private int statusOfPickingWhatIsNotOffered(String reference) {
+    SandboxTokens.Flow flow =
         sandbox.startAuthorization(
             SandboxTokens.APP_CLIENT,
             "openid fhirUser launch/patient patient/Goal.rs",
             null,
             "S256");
-    assertThatThrownBy(
-            () ->
-                standalone.signInAndPickPatient(
-                    "Practitioner/" + practitioner, "Practitioner/" + practitioner))
+    assertThatThrownBy(() -> flow.signInAndPickPatient("Practitioner/" + practitioner, reference))
         .hasMessageContaining("is not offered");
-    assertThat(standalone.pickPatient("Practitioner/" + practitioner, standalone.csrf()).status())
-        .isEqualTo(400);
+    return flow.pickPatient(reference, flow.csrf()).status();
   }
 
   @Test
