@@ -113,26 +113,25 @@ public final class LoadDriver {
       results.add(phase("search", threads, options.searches, options.warmup, n -> searchGoals(n)));
     }
     PhaseResult baseline =
-        phase("read (baseline)", 1, options.validations, options.warmup, n -> readGoal(n));
-    results.add(baseline);
+        added(phase("read (baseline)", 1, options.validations, options.warmup, this::readGoal));
     PhaseResult known =
-        phase(
-            "$validate known",
-            1,
-            options.validations,
-            options.warmup,
-            n -> validateGoal(goalJson(n)));
-    results.add(known);
+        added(
+            phase(
+                "$validate known",
+                1,
+                options.validations,
+                options.warmup,
+                n -> validateGoal(goalJson(n))));
     // Writes and known shapes rarely run the validator, so it is warmed here before its time is
     // taken.
     PhaseResult fresh =
-        phase(
-            "$validate new",
-            1,
-            options.validations,
-            options.validationWarmup,
-            n -> validateGoal(newShapeGoalJson(n)));
-    results.add(fresh);
+        added(
+            phase(
+                "$validate new",
+                1,
+                options.validations,
+                options.validationWarmup,
+                n -> validateGoal(newShapeGoalJson(n))));
 
     printTable();
     System.out.printf(
@@ -404,6 +403,11 @@ public final class LoadDriver {
         elapsed / 1e9,
         result.opsPerSecond(),
         result.cutShort ? " (stopped at the time limit)" : "");
+    return result;
+  }
+
+  private PhaseResult added(PhaseResult result) {
+    results.add(result);
     return result;
   }
 

@@ -88,12 +88,7 @@ class SandboxAuthorizationIT {
 
   @Test
   void aClinicianStandaloneLaunchAsksWhichPatientAndCarriesThePick() throws Exception {
-    SandboxTokens.Flow flow =
-        sandbox.startAuthorization(
-            SandboxTokens.APP_CLIENT,
-            "openid fhirUser launch/patient patient/Goal.rs",
-            null,
-            "S256");
+    SandboxTokens.Flow flow = standaloneAskingForPatient();
     String code = flow.signInAndPickPatient("Practitioner/" + practitioner, "Patient/" + patient);
     Map<String, Object> response = flow.exchange(code, flow.verifier());
     assertThat(response)
@@ -105,12 +100,7 @@ class SandboxAuthorizationIT {
   @Test
   void onlyAClinicianWithAnAppWaitingPicksAPatient() {
     // A client signed in (their own record is their context) cannot pick someone else's.
-    SandboxTokens.Flow client =
-        sandbox.startAuthorization(
-            SandboxTokens.APP_CLIENT,
-            "openid fhirUser launch/patient patient/Goal.rs",
-            null,
-            "S256");
+    SandboxTokens.Flow client = standaloneAskingForPatient();
     client.signInAs("Patient/" + patient);
     assertThat(client.pickPatient("Patient/" + patient, client.csrf()).status()).isEqualTo(403);
 
@@ -130,14 +120,15 @@ class SandboxAuthorizationIT {
         .isEqualTo(403);
   }
 
+  /** A standalone launch of the app asking for a patient context. */
+  private SandboxTokens.Flow standaloneAskingForPatient() {
+    return sandbox.startAuthorization(
+        SandboxTokens.APP_CLIENT, "openid fhirUser launch/patient patient/Goal.rs", null, "S256");
+  }
+
   /** In a clinician's standalone launch: the reference is not offered; the status of posting it. */
   private int statusOfPickingWhatIsNotOffered(String reference) {
-    SandboxTokens.Flow flow =
-        sandbox.startAuthorization(
-            SandboxTokens.APP_CLIENT,
-            "openid fhirUser launch/patient patient/Goal.rs",
-            null,
-            "S256");
+    SandboxTokens.Flow flow = standaloneAskingForPatient();
     assertThatThrownBy(() -> flow.signInAndPickPatient("Practitioner/" + practitioner, reference))
         .hasMessageContaining("is not offered");
     return flow.pickPatient(reference, flow.csrf()).status();
