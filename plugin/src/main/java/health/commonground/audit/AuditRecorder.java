@@ -143,6 +143,14 @@ class AuditRecorder implements FhirInterceptor, AccessLog, AnswerLog {
             request.getCompleteUrl().substring(request.getCompleteUrl().indexOf('?') + 1);
         event.addEntity().setDescription(type).setQuery(query.getBytes(StandardCharsets.UTF_8));
       }
+      String ifNoneExist = request.getHeader("If-None-Exist");
+      if (type != null && ifNoneExist != null && !ifNoneExist.isBlank()) {
+        // A conditional create searches before it writes: the search is part of the access.
+        event
+            .addEntity()
+            .setDescription(type + " (If-None-Exist)")
+            .setQuery(ifNoneExist.getBytes(StandardCharsets.UTF_8));
+      }
       patientOf(request, caller, patientOfAnswer)
           .ifPresent(
               patient ->

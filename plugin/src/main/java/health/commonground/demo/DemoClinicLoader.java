@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import health.commonground.fhir.TransactionProvider;
 import health.commonground.security.ActingUser;
+import health.commonground.security.ResourceAccess;
 import health.commonground.store.ResourceStore;
 import health.commonground.store.SearchParamRegistry;
 import health.commonground.store.SearchQuery;
@@ -97,7 +98,7 @@ class DemoClinicLoader {
               if (store.count(SearchQuery.parse("Goal", Map.of(), registry)) > 0) {
                 return null;
               }
-              return transactionProvider.process(readBundle(), LOADER);
+              return transactionProvider.process(readBundle(), ResourceAccess.system(LOADER));
             });
     if (response == null) {
       log.info(

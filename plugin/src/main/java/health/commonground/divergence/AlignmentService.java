@@ -4,8 +4,9 @@ import static health.commonground.divergence.GoalSnapshot.CLIENT;
 import static health.commonground.divergence.GoalSnapshot.SHARED;
 import static health.commonground.divergence.GoalSnapshot.THERAPIST;
 
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import health.commonground.store.ResourceStore;
+import health.commonground.security.ResourceAccess;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,36 +32,46 @@ public class AlignmentService {
           .thenComparing(OpenDivergence::goalId);
 
   private final GoalAlignmentIndex index;
-  private final ResourceStore store;
   private final List<DetectionRule> rules;
   private final DivergenceProperties properties;
 
   AlignmentService(
-      GoalAlignmentIndex index,
-      ResourceStore store,
-      List<DetectionRule> rules,
-      DivergenceProperties properties) {
+      GoalAlignmentIndex index, List<DetectionRule> rules, DivergenceProperties properties) {
     this.index = index;
-    this.store = store;
     this.rules = rules;
     this.properties = properties;
   }
 
-  /** Every open divergence of the client, oldest first. */
-  public List<OpenDivergence> openDivergences(String patientId, Instant now) {
-    return openDivergences(load(patientId), now);
+  /** Every open divergence of the client, oldest first; 404 for a client the caller may not see. */
+  public List<OpenDivergence> openDivergences(
+      String patientId, ResourceAccess access, Instant now) {
+    return openDivergences(load(patientId, access), now);
   }
 
-  public AlignmentSummary summary(String patientId, Instant now) {
-    return summarize(load(patientId), now);
+  public AlignmentSummary summary(String patientId, ResourceAccess access, Instant now) {
+    return summarize(load(patientId, access), now);
   }
 
   /**
    * The summary of every client the practitioner treats, in patient id order: each Patient whose
-   * generalPractitioner is the Practitioner or one of its PractitionerRoles.
+   * generalPractitioner is the Practitioner or one of its PractitionerRoles. Only for that
+   * practitioner, an administrator or a system: a caseload names clients and their own words.
    */
-  List<AlignmentSummary> caseload(String practitionerId, Instant now) {
-    requireExists("Practitioner", practitionerId);
+  List<AlignmentSummary> caseload(String practitionerId, ResourceAccess access, Instant now) {
+    access.requireGrant("Goal", 'r');
+    if (!access.canRead("Practitioner", practitionerId)) {
+      throw new ResourceNotFoundException("Practitioner/" + practitionerId + " is not known");
+    }
+    if (!access.mayReadCaseloadOf(practitionerId)) {
+      String message =
+          "Only Practitioner/"
+              + practitionerId
+              + " themself, an administrator or a system scope may read this caseload";
+      throw new ForbiddenOperationException(
+          message,
+          health.commonground.fhir.OperationOutcomes.error(
+              org.hl7.fhir.r4.model.OperationOutcome.IssueType.FORBIDDEN, message, null));
+    }
     Map<String, List<GoalSnapshot>> goals = new HashMap<>();
     for (GoalSnapshot goal : index.goalsOfCaseload(practitionerId)) {
       goals.computeIfAbsent(goal.patientId(), k -> new ArrayList<>()).add(goal);
@@ -82,15 +93,13 @@ public class AlignmentService {
     return summaries;
   }
 
-  private ClientGoals load(String patientId) {
-    requireExists("Patient", patientId);
-    return new ClientGoals(patientId, index.goalsOf(patientId), index.divergencesOf(patientId));
-  }
-
-  private void requireExists(String type, String id) {
-    if (!store.exists(type, id)) {
-      throw new ResourceNotFoundException(type + "/" + id + " is not known");
+  /** A client's goals, when the caller may read both the client and goals. */
+  private ClientGoals load(String patientId, ResourceAccess access) {
+    access.requireGrant("Goal", 'r');
+    if (!access.canRead("Patient", patientId)) {
+      throw new ResourceNotFoundException("Patient/" + patientId + " is not known");
     }
+    return new ClientGoals(patientId, index.goalsOf(patientId), index.divergencesOf(patientId));
   }
 
   List<OpenDivergence> openDivergences(ClientGoals goals, Instant now) {

@@ -6,8 +6,7 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.commonground.fhir.FhirPlainProvider;
-import health.commonground.security.ActingUser;
-import health.commonground.security.ActingUsers;
+import health.commonground.security.ResourceAccess;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +47,7 @@ class DivergenceOperations implements FhirPlainProvider {
       @OperationParam(name = "counterpart", min = 1) Reference counterpart,
       RequestDetails request) {
     List<Goal> goals =
-        divergences.link(id.getIdPart(), ref(counterpart), ifMatch(request), actor(request));
+        divergences.link(id.getIdPart(), ref(counterpart), ifMatch(request), access(request));
     Parameters out = new Parameters();
     goals.forEach(g -> out.addParameter().setName("goal").setResource(g));
     return out;
@@ -75,7 +74,7 @@ class DivergenceOperations implements FhirPlainProvider {
                               + codes(DivergenceDimension.values()))));
     }
     return divergences.nameDivergence(
-        id.getIdPart(), ref(counterpart), parsed, str(note), ifMatch(request), actor(request));
+        id.getIdPart(), ref(counterpart), parsed, str(note), ifMatch(request), access(request));
   }
 
   @Operation(name = "$log-strategy", type = Goal.class)
@@ -103,7 +102,7 @@ class DivergenceOperations implements FhirPlainProvider {
         date == null || date.getValue() == null ? null : date.getValue().toInstant(),
         str(note),
         ifMatch(request),
-        actor(request));
+        access(request));
   }
 
   @Operation(name = "$move-divergence", type = Goal.class)
@@ -124,7 +123,7 @@ class DivergenceOperations implements FhirPlainProvider {
                             + "' is not a divergence status; use one of "
                             + codes(DivergenceStatus.values())));
     return divergences.moveDivergence(
-        id.getIdPart(), ref(counterpart), parsed, str(note), ifMatch(request), actor(request));
+        id.getIdPart(), ref(counterpart), parsed, str(note), ifMatch(request), access(request));
   }
 
   @Operation(name = "$align", type = Goal.class)
@@ -139,7 +138,7 @@ class DivergenceOperations implements FhirPlainProvider {
         ref(therapistGoal),
         str(description),
         language == null ? null : language.getCode(),
-        actor(request));
+        access(request));
   }
 
   @Operation(name = "$accept", type = Goal.class)
@@ -153,7 +152,7 @@ class DivergenceOperations implements FhirPlainProvider {
         status == null ? null : status.getCode(),
         ref(individual),
         ifMatch(request),
-        actor(request));
+        access(request));
   }
 
   @Operation(name = "$revise", type = Goal.class)
@@ -187,7 +186,7 @@ class DivergenceOperations implements FhirPlainProvider {
     }
     DivergenceService.Revision revision =
         divergences.revise(
-            id.getIdPart(), replacement, status, mode, ifMatch(request), actor(request));
+            id.getIdPart(), replacement, status, mode, ifMatch(request), access(request));
     Parameters out = new Parameters();
     out.addParameter().setName("old").setResource(revision.old());
     out.addParameter().setName("new").setResource(revision.replacement());
@@ -199,7 +198,8 @@ class DivergenceOperations implements FhirPlainProvider {
     Instant now = Instant.now();
     Parameters out = new Parameters();
     out.addParameter().setName("patient").setValue(new Reference("Patient/" + id.getIdPart()));
-    for (OpenDivergence divergence : alignment.openDivergences(id.getIdPart(), now)) {
+    for (OpenDivergence divergence :
+        alignment.openDivergences(id.getIdPart(), access(request), now)) {
       out.addParameter(divergencePart("divergence", divergence, now));
     }
     return out;
@@ -209,14 +209,14 @@ class DivergenceOperations implements FhirPlainProvider {
   public Parameters patientAlignment(@IdParam IdType id, RequestDetails request) {
     Instant now = Instant.now();
     Parameters out = new Parameters();
-    summaryParts(alignment.summary(id.getIdPart(), now), now, out.getParameter());
+    summaryParts(alignment.summary(id.getIdPart(), access(request), now), now, out.getParameter());
     return out;
   }
 
   @Operation(name = "$alignment", type = Practitioner.class, idempotent = true)
   public Parameters caseload(@IdParam IdType id, RequestDetails request) {
     Instant now = Instant.now();
-    List<AlignmentSummary> summaries = alignment.caseload(id.getIdPart(), now);
+    List<AlignmentSummary> summaries = alignment.caseload(id.getIdPart(), access(request), now);
     Parameters out = new Parameters();
     out.addParameter()
         .setName("practitioner")
@@ -354,8 +354,8 @@ class DivergenceOperations implements FhirPlainProvider {
 
   // --- input -----------------------------------------------------------------------------------
 
-  private static ActingUser actor(RequestDetails request) {
-    return ActingUsers.of(request);
+  private static ResourceAccess access(RequestDetails request) {
+    return ResourceAccess.of(request);
   }
 
   /** The version an If-Match header (W/"3" or "3") asks for, or null without one. */

@@ -10,6 +10,7 @@ import health.commonground.goal.GoalAcceptances;
 import health.commonground.goal.GoalRelationships;
 import health.commonground.goal.GoalRole;
 import health.commonground.security.ActingUser;
+import health.commonground.security.ResourceAccess;
 import health.commonground.store.LocalReference;
 import health.commonground.store.ResourceStore;
 import health.commonground.store.StoredVersion;
@@ -47,10 +48,11 @@ public class DivergenceService {
    * Links a client goal and a therapist goal as counterparts (goal-relationship other, both ways).
    */
   @Transactional
-  public List<Goal> link(String goalId, String counterpart, Long ifMatch, ActingUser actor) {
-    Pair pair = lockPair(goalId, goalIdOf(counterpart, "counterpart"), ifMatch);
+  public List<Goal> link(String goalId, String counterpart, Long ifMatch, ResourceAccess access) {
+    ActingUser actor = access.actor();
+    Pair pair = lockPair(goalId, goalIdOf(counterpart, "counterpart"), ifMatch, access);
     pair.linkBothWays();
-    return pair.write(actor);
+    return pair.write(access);
   }
 
   /** Names a divergence between two goals; it is recorded on the client goal. */
@@ -61,13 +63,16 @@ public class DivergenceService {
       List<DivergenceDimension> dimensions,
       String note,
       Long ifMatch,
-      ActingUser actor) {
+      ResourceAccess access) {
+    ActingUser actor = access.actor();
     if (dimensions.isEmpty()) {
       throw new InvalidRequestException("Name at least one dimension of the divergence");
     }
     String otherId =
-        counterpart != null ? goalIdOf(counterpart, "counterpart") : onlyCounterpart(goalId);
-    Pair pair = lockPair(goalId, otherId, ifMatch);
+        counterpart != null
+            ? goalIdOf(counterpart, "counterpart")
+            : onlyCounterpart(goalId, access);
+    Pair pair = lockPair(goalId, otherId, ifMatch, access);
     if (Divergence.openWith(
             pair.client, pair.therapist.getIdElement().toUnqualifiedVersionless().getValue())
         .isPresent()) {
@@ -85,7 +90,7 @@ public class DivergenceService {
       divergence.addNote(actor.reference(), now, note);
     }
     pair.clientChanged = true;
-    return pair.write(actor).stream()
+    return pair.write(access).stream()
         .filter(g -> g.getIdElement().getIdPart().equals(pair.clientId()))
         .findFirst()
         .orElseThrow();
@@ -100,8 +105,9 @@ public class DivergenceService {
       Instant date,
       String note,
       Long ifMatch,
-      ActingUser actor) {
-    Located located = locate(goalId, counterpart, ifMatch);
+      ResourceAccess access) {
+    ActingUser actor = access.actor();
+    Located located = locate(goalId, counterpart, ifMatch, access);
     if (!located.divergence.isOpen()) {
       throw refuse(
           IssueType.BUSINESSRULE,
@@ -111,7 +117,7 @@ public class DivergenceService {
           null);
     }
     located.divergence.addStrategy(strategy, date == null ? now() : date, actor.reference(), note);
-    return write(located.holder, actor);
+    return write(located.holder, access);
   }
 
   /** Moves a divergence along its status machine, with an optional note on why. */
@@ -122,8 +128,9 @@ public class DivergenceService {
       DivergenceStatus to,
       String note,
       Long ifMatch,
-      ActingUser actor) {
-    Located located = locate(goalId, counterpart, ifMatch);
+      ResourceAccess access) {
+    ActingUser actor = access.actor();
+    Located located = locate(goalId, counterpart, ifMatch, access);
     DivergenceStatus from = located.divergence.status().orElse(DivergenceStatus.IDENTIFIED);
     if (!from.mayMoveTo(to)) {
       throw DivergenceTransitionRule.transitionRefused(from, to, null);
@@ -132,7 +139,7 @@ public class DivergenceService {
     if (note != null && !note.isBlank()) {
       located.divergence.addNote(actor.reference(), now(), note);
     }
-    return write(located.holder, actor);
+    return write(located.holder, access);
   }
 
   /**
@@ -146,13 +153,17 @@ public class DivergenceService {
       String therapistGoal,
       String description,
       String language,
-      ActingUser actor) {
+      ResourceAccess access) {
+    ActingUser actor = access.actor();
     if (description == null || description.isBlank()) {
       throw new InvalidRequestException("Give the wording of the shared goal (description)");
     }
     Pair pair =
         lockPair(
-            goalIdOf(clientGoal, "clientGoal"), goalIdOf(therapistGoal, "therapistGoal"), null);
+            goalIdOf(clientGoal, "clientGoal"),
+            goalIdOf(therapistGoal, "therapistGoal"),
+            null,
+            access);
     Goal shared = new Goal();
     shared.getMeta().addProfile(GoalRole.SHARED.profile());
     shared.setLifecycleStatus(GoalLifecycleStatus.PROPOSED);
@@ -170,7 +181,7 @@ public class DivergenceService {
         shared, pair.therapist.getExpressedBy().getReference(), GoalAcceptances.PENDING);
     GoalRelationships.add(shared, GoalRelationships.PREDECESSOR, pair.clientRef());
     GoalRelationships.add(shared, GoalRelationships.PREDECESSOR, pair.therapistRef());
-    Goal created = (Goal) writer.create(shared, null, actor).resource();
+    Goal created = (Goal) writer.create(shared, null, access).resource();
     String sharedRef = "Goal/" + created.getIdElement().getIdPart();
 
     pair.linkBothWays();
@@ -182,8 +193,8 @@ public class DivergenceService {
     if (open != null && open.status().orElse(null) == DivergenceStatus.IDENTIFIED) {
       // Common ground is reached by exploring; the history shows both steps.
       open.setStatus(DivergenceStatus.EXPLORING);
-      pair.write(actor);
-      pair.reread();
+      pair.write(access);
+      pair.reread(access);
       open = Divergence.openWith(pair.client, pair.therapistRef()).orElseThrow();
     }
     if (open != null) {
@@ -192,7 +203,7 @@ public class DivergenceService {
           actor.reference(), now(), "Common ground: shared goal " + sharedRef + " proposed");
       pair.clientChanged = true;
     }
-    pair.write(actor);
+    pair.write(access);
     return created;
   }
 
@@ -202,7 +213,8 @@ public class DivergenceService {
    */
   @Transactional
   public Goal accept(
-      String goalId, String status, String individual, Long ifMatch, ActingUser actor) {
+      String goalId, String status, String individual, Long ifMatch, ResourceAccess access) {
+    ActingUser actor = access.actor();
     if (!GoalAcceptances.AGREE.equals(status) && !GoalAcceptances.DISAGREE.equals(status)) {
       throw new InvalidRequestException("status must be agree or disagree, not '" + status + "'");
     }
@@ -225,7 +237,7 @@ public class DivergenceService {
             "individual");
       }
     }
-    Goal goal = lock(goalId, ifMatch);
+    Goal goal = lock(goalId, ifMatch, access);
     boolean shared = GoalRole.of(goal).orElse(null) == GoalRole.SHARED;
     if (shared && GoalAcceptances.of(goal, who).isEmpty()) {
       throw OwnVoiceRule.forbidden(
@@ -243,7 +255,7 @@ public class DivergenceService {
               ? GoalLifecycleStatus.ACTIVE
               : GoalLifecycleStatus.PROPOSED);
     }
-    return write(goal, actor);
+    return write(goal, access);
   }
 
   /**
@@ -269,14 +281,15 @@ public class DivergenceService {
       GoalLifecycleStatus oldStatus,
       CarryOver carryOver,
       Long ifMatch,
-      ActingUser actor) {
+      ResourceAccess access) {
+    ActingUser actor = access.actor();
     if (replacement == null) {
       throw new InvalidRequestException("Give the new goal (parameter goal)");
     }
     if (oldStatus != GoalLifecycleStatus.COMPLETED && oldStatus != GoalLifecycleStatus.CANCELLED) {
       throw new InvalidRequestException("oldLifecycleStatus must be completed or cancelled");
     }
-    Goal old = lock(goalId, ifMatch);
+    Goal old = lock(goalId, ifMatch, access);
     String oldRef = "Goal/" + goalId;
     if (ended(old)) {
       throw refuse(
@@ -314,7 +327,7 @@ public class DivergenceService {
           "Goal.expressedBy");
     }
     List<Divergence> openHere = Divergence.on(old).stream().filter(Divergence::isOpen).toList();
-    List<Goal> holdersElsewhere = holdersOfOpenDivergencesAgainst(oldRef, goalId);
+    List<Goal> holdersElsewhere = holdersOfOpenDivergencesAgainst(oldRef, goalId, access);
     if ((!openHere.isEmpty() || !holdersElsewhere.isEmpty()) && carryOver == null) {
       throw refuse(
           IssueType.REQUIRED,
@@ -341,7 +354,7 @@ public class DivergenceService {
             replacement, GoalRelationships.OTHER, "Goal/" + holder.getIdElement().getIdPart());
       }
     }
-    Goal created = (Goal) writer.create(replacement, null, actor).resource();
+    Goal created = (Goal) writer.create(replacement, null, access).resource();
     String newRef = "Goal/" + created.getIdElement().getIdPart();
     GoalRelationships.add(old, GoalRelationships.REPLACEMENT, newRef);
     old.setLifecycleStatus(oldStatus);
@@ -350,10 +363,10 @@ public class DivergenceService {
       divergence.addNote(
           actor.reference(), now, carry ? "Carried over to " + newRef : "Superseded by " + newRef);
     }
-    Goal oldWritten = write(old, actor);
+    Goal oldWritten = write(old, access);
     for (Goal holder : holdersElsewhere) {
       String holderId = holder.getIdElement().getIdPart();
-      Goal locked = lock(holderId, null);
+      Goal locked = lock(holderId, null, access);
       for (Divergence divergence : Divergence.on(locked)) {
         if (divergence.isOpen() && oldRef.equals(divergence.counterpart())) {
           if (carry) {
@@ -371,7 +384,7 @@ public class DivergenceService {
       if (carry) {
         GoalRelationships.add(locked, GoalRelationships.OTHER, newRef);
       }
-      write(locked, actor);
+      write(locked, access);
     }
     return new Revision(oldWritten, created);
   }
@@ -386,8 +399,8 @@ public class DivergenceService {
    * therapist goal) one recorded on a client goal against it; {@code counterpart} picks among
    * several.
    */
-  private Located locate(String goalId, String counterpart, Long ifMatch) {
-    Goal goal = lock(goalId, ifMatch);
+  private Located locate(String goalId, String counterpart, Long ifMatch, ResourceAccess access) {
+    Goal goal = lock(goalId, ifMatch, access);
     String ref = "Goal/" + goalId;
     String other = counterpart == null ? null : "Goal/" + goalIdOf(counterpart, "counterpart");
     List<Divergence> candidates = new ArrayList<>();
@@ -401,12 +414,12 @@ public class DivergenceService {
     }
     List<Goal> holders = new ArrayList<>();
     for (StoredVersion v : store.referencing("Goal", "linked-goal", "Goal", List.of(goalId))) {
-      if (other == null || other.equals("Goal/" + v.id())) {
+      if ((other == null || other.equals("Goal/" + v.id())) && access.canRead("Goal", v.id())) {
         holders.add(parse(v));
       }
     }
     for (Goal holder : holders) {
-      Goal locked = lock(holder.getIdElement().getIdPart(), null);
+      Goal locked = lock(holder.getIdElement().getIdPart(), null, access);
       List<Divergence> against =
           Divergence.on(locked).stream().filter(d -> ref.equals(d.counterpart())).toList();
       if (!against.isEmpty()) {
@@ -434,9 +447,13 @@ public class DivergenceService {
     return open.isEmpty() ? candidates.get(candidates.size() - 1) : open.get(0);
   }
 
-  private List<Goal> holdersOfOpenDivergencesAgainst(String ref, String goalId) {
+  private List<Goal> holdersOfOpenDivergencesAgainst(
+      String ref, String goalId, ResourceAccess access) {
     List<Goal> holders = new ArrayList<>();
     for (StoredVersion v : store.referencing("Goal", "linked-goal", "Goal", List.of(goalId))) {
+      if (!access.canRead("Goal", v.id())) {
+        continue;
+      }
       Goal g = parse(v);
       if (Divergence.on(g).stream().anyMatch(d -> d.isOpen() && ref.equals(d.counterpart()))) {
         holders.add(g);
@@ -445,8 +462,8 @@ public class DivergenceService {
     return holders;
   }
 
-  private String onlyCounterpart(String goalId) {
-    Goal goal = read(goalId);
+  private String onlyCounterpart(String goalId, ResourceAccess access) {
+    Goal goal = read(goalId, access);
     List<String> linked =
         GoalRelationships.of(goal).stream()
             .filter(r -> GoalRelationships.OTHER.equals(r.type()))
@@ -488,14 +505,14 @@ public class DivergenceService {
       therapistChanged |= GoalRelationships.add(therapist, GoalRelationships.OTHER, clientRef());
     }
 
-    List<Goal> write(ActingUser actor) {
+    List<Goal> write(ResourceAccess access) {
       List<Goal> written = new ArrayList<>();
       if (clientChanged) {
-        client = DivergenceService.this.write(client, actor);
+        client = DivergenceService.this.write(client, access);
         clientChanged = false;
       }
       if (therapistChanged) {
-        therapist = DivergenceService.this.write(therapist, actor);
+        therapist = DivergenceService.this.write(therapist, access);
         therapistChanged = false;
       }
       written.add(client);
@@ -503,18 +520,18 @@ public class DivergenceService {
       return written;
     }
 
-    void reread() {
-      client = read(clientId());
+    void reread(ResourceAccess access) {
+      client = read(clientId(), access);
     }
   }
 
-  private Pair lockPair(String goalId, String otherId, Long ifMatch) {
+  private Pair lockPair(String goalId, String otherId, Long ifMatch, ResourceAccess access) {
     if (goalId.equals(otherId)) {
       throw new InvalidRequestException("A goal cannot be its own counterpart");
     }
     TreeMap<String, Goal> locked = new TreeMap<>();
     for (String id : new java.util.TreeSet<>(List.of(goalId, otherId))) {
-      locked.put(id, lock(id, id.equals(goalId) ? ifMatch : null));
+      locked.put(id, lock(id, id.equals(goalId) ? ifMatch : null, access));
     }
     Goal first = locked.get(goalId);
     Goal second = locked.get(otherId);
@@ -562,7 +579,11 @@ public class DivergenceService {
     return pair;
   }
 
-  private Goal lock(String id, Long ifMatch) {
+  /** Locks a goal the caller may see; one they may not is answered as if it did not exist. */
+  private Goal lock(String id, Long ifMatch, ResourceAccess access) {
+    if (!access.canRead("Goal", id)) {
+      throw new ResourceNotFoundException("Goal/" + id + " is not known");
+    }
     Long current =
         store
             .lockCurrentVersion("Goal", id)
@@ -577,10 +598,13 @@ public class DivergenceService {
               + current
               + "); read it again and reapply your change");
     }
-    return read(id);
+    return read(id, access);
   }
 
-  private Goal read(String id) {
+  private Goal read(String id, ResourceAccess access) {
+    if (!access.canRead("Goal", id)) {
+      throw new ResourceNotFoundException("Goal/" + id + " is not known");
+    }
     StoredVersion version =
         store
             .read("Goal", id)
@@ -593,10 +617,10 @@ public class DivergenceService {
     return (Goal) writer.toResource(version);
   }
 
-  private Goal write(Goal goal, ActingUser actor) {
+  private Goal write(Goal goal, ResourceAccess access) {
     String id = goal.getIdElement().getIdPart();
     goal.setIdElement(goal.getIdElement().toUnqualifiedVersionless());
-    return (Goal) writer.update(goal, id, null, actor).resource();
+    return (Goal) writer.update(goal, id, null, access).resource();
   }
 
   private static boolean ended(Goal goal) {

@@ -11,11 +11,13 @@ import ca.uhn.fhir.validation.ValidationResult;
 import health.commonground.provenance.ProvenanceRecorder;
 import health.commonground.provenance.ProvenanceRecorder.Activity;
 import health.commonground.security.ActingUser;
+import health.commonground.security.ResourceAccess;
 import health.commonground.store.LocalReference;
 import health.commonground.store.ResourceIds;
 import health.commonground.store.ResourceStore;
 import health.commonground.store.SearchParamRegistry;
 import health.commonground.store.SearchQuery;
+import health.commonground.store.SqlCondition;
 import health.commonground.store.StoredVersion;
 import health.commonground.validation.ProfileValidator;
 import java.time.Instant;
@@ -39,9 +41,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The one path every write takes: type rules, validation against the declared profiles, reference
- * checks, a new version with its search index, and the Provenance of the write, all in one database
- * transaction.
+ * The one path every write takes: the caller's access boundary, type rules, validation against the
+ * declared profiles, reference checks, a new version with its search index, and the Provenance of
+ * the write, all in one database transaction.
  */
 @Service
 public class ResourceWriter {
@@ -87,9 +89,9 @@ public class ResourceWriter {
   }
 
   @Transactional
-  public Written create(Resource resource, String ifNoneExist, ActingUser actor) {
+  public Written create(Resource resource, String ifNoneExist, ResourceAccess access) {
     WriteBatch batch = new WriteBatch();
-    Written written = create(resource, ifNoneExist, actor, batch);
+    Written written = create(resource, ifNoneExist, access, batch);
     checkReferences(batch);
     return written;
   }
@@ -97,20 +99,25 @@ public class ResourceWriter {
   /**
    * Create within a larger unit of work; the caller checks the batch's references before commit.
    */
-  public Written create(Resource resource, String ifNoneExist, ActingUser actor, WriteBatch batch) {
+  public Written create(
+      Resource resource, String ifNoneExist, ResourceAccess access, WriteBatch batch) {
     if (ifNoneExist != null && !ifNoneExist.isBlank()) {
-      Optional<Resource> existing = conditionalMatch(resource.fhirType(), ifNoneExist);
+      Optional<Resource> existing = conditionalMatch(resource.fhirType(), ifNoneExist, access);
       if (existing.isPresent()) {
         return new Written(existing.get(), false);
       }
     }
-    return createWithId(resource, ResourceIds.next(), actor, batch);
+    return createWithId(resource, ResourceIds.next(), access, batch);
   }
 
-  /** The existing resource matching conditional-create criteria, if any (locks the criteria). */
-  public Optional<Resource> conditionalMatch(String type, String ifNoneExist) {
+  /**
+   * The existing resource matching conditional-create criteria, if any (locks the criteria). Only
+   * what the caller may read can match: a resource outside is no match, and nothing about it shows.
+   */
+  public Optional<Resource> conditionalMatch(
+      String type, String ifNoneExist, ResourceAccess access) {
     store.lockKey(type + "?" + ifNoneExist);
-    List<StoredVersion> matches = matches(type, ifNoneExist);
+    List<StoredVersion> matches = matches(type, ifNoneExist, access);
     if (matches.size() > 1) {
       throw new PreconditionFailedException(
           "If-None-Exist '"
@@ -123,21 +130,22 @@ public class ResourceWriter {
   }
 
   /** Creates a resource under an id the server chose earlier (transaction placeholders). */
-  public Written createWithId(Resource resource, String id, ActingUser actor, WriteBatch batch) {
-    return store(resource, id, null, Activity.CREATE, actor, batch);
+  public Written createWithId(
+      Resource resource, String id, ResourceAccess access, WriteBatch batch) {
+    return store(resource, id, null, Activity.CREATE, access, batch);
   }
 
   @Transactional
-  public Written update(Resource resource, String id, Long ifMatchVersion, ActingUser actor) {
+  public Written update(Resource resource, String id, Long ifMatchVersion, ResourceAccess access) {
     WriteBatch batch = new WriteBatch();
-    Written written = update(resource, id, ifMatchVersion, actor, batch);
+    Written written = update(resource, id, ifMatchVersion, access, batch);
     checkReferences(batch);
     return written;
   }
 
   /** Update (or create with a client-chosen id) within a larger unit of work. */
   public Written update(
-      Resource resource, String id, Long ifMatchVersion, ActingUser actor, WriteBatch batch) {
+      Resource resource, String id, Long ifMatchVersion, ResourceAccess access, WriteBatch batch) {
     checkId(id);
     if (resource.getIdElement().hasIdPart() && !id.equals(resource.getIdElement().getIdPart())) {
       throw new InvalidRequestException(
@@ -146,6 +154,10 @@ public class ResourceWriter {
               + "' does not match the id in the URL '"
               + id
               + "'");
+    }
+    // What the caller may not see is answered as if it did not exist, before anything is locked.
+    if (!access.canRead(resource.fhirType(), id) && store.exists(resource.fhirType(), id)) {
+      throw new ResourceNotFoundException(resource.fhirType() + "/" + id + " is not known");
     }
     Optional<Long> current = store.lockCurrentVersion(resource.fhirType(), id);
     if (ifMatchVersion != null) {
@@ -175,7 +187,7 @@ public class ResourceWriter {
         id,
         previous,
         current.isPresent() ? Activity.UPDATE : Activity.CREATE,
-        actor,
+        access,
         batch);
   }
 
@@ -184,9 +196,12 @@ public class ResourceWriter {
       String id,
       Resource previous,
       Activity activity,
-      ActingUser actor,
+      ResourceAccess access,
       WriteBatch batch) {
     String type = resource.fhirType();
+    access.checkWrite(
+        activity == Activity.DELETE ? 'd' : previous == null ? 'c' : 'u', resource, previous);
+    ActingUser actor = access.actor();
     for (WriteRule rule : rules.getOrDefault(type, List.of())) {
       rule.beforeWrite(resource, previous, actor);
     }
@@ -242,14 +257,17 @@ public class ResourceWriter {
 
   /** Marks the write of an existing resource as a logical deletion in its Provenance. */
   @Transactional
-  public Written replaceAsDeletion(Resource resource, String id, ActingUser actor) {
+  public Written replaceAsDeletion(Resource resource, String id, ResourceAccess access) {
+    if (!access.canRead(resource.fhirType(), id)) {
+      throw new ResourceNotFoundException(resource.fhirType() + "/" + id + " does not exist");
+    }
     Optional<Long> current = store.lockCurrentVersion(resource.fhirType(), id);
     if (current.isEmpty()) {
       throw new ResourceNotFoundException(resource.fhirType() + "/" + id + " does not exist");
     }
     Resource previous = toResource(store.read(resource.fhirType(), id).orElseThrow());
     WriteBatch batch = new WriteBatch();
-    Written written = store(resource, id, previous, Activity.DELETE, actor, batch);
+    Written written = store(resource, id, previous, Activity.DELETE, access, batch);
     checkReferences(batch);
     return written;
   }
@@ -327,12 +345,15 @@ public class ResourceWriter {
     }
   }
 
-  public List<StoredVersion> matches(String type, String criteria) {
+  /** At most two current resources the caller may read that match conditional criteria. */
+  public List<StoredVersion> matches(String type, String criteria, ResourceAccess access) {
     Map<String, String[]> params = QueryStrings.parse(criteria);
     if (params.isEmpty()) {
       throw new InvalidRequestException("Conditional criteria '" + criteria + "' are empty");
     }
-    return store.search(SearchQuery.parse(type, params, registry), 0, 2);
+    SearchQuery query = SearchQuery.parse(type, params, registry);
+    Optional<SqlCondition> readable = access.readable(type);
+    return store.search(readable.isEmpty() ? query : query.and(readable.get()), 0, 2);
   }
 
   public Resource toResource(StoredVersion version) {

@@ -23,7 +23,6 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import health.commonground.security.ActingUsers;
 import health.commonground.security.ResourceAccess;
 import health.commonground.store.LocalReference;
 import health.commonground.store.ResourceStore;
@@ -296,7 +295,8 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
       @ResourceParam T resource, @ConditionalUrlParam String conditional, RequestDetails request) {
     String ifNoneExist = conditional != null ? conditional : request.getHeader("If-None-Exist");
     resource.setId((String) null);
-    ResourceWriter.Written written = writer.create(resource, ifNoneExist, ActingUsers.of(request));
+    ResourceWriter.Written written =
+        writer.create(resource, ifNoneExist, ResourceAccess.of(request));
     return outcome(written);
   }
 
@@ -305,7 +305,7 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
       @IdParam IdType id, @ResourceParam T resource, RequestDetails request) {
     Long ifMatch = id.hasVersionIdPart() ? ifMatchVersion(id) : null;
     ResourceWriter.Written written =
-        writer.update(resource, id.getIdPart(), ifMatch, ActingUsers.of(request));
+        writer.update(resource, id.getIdPart(), ifMatch, ResourceAccess.of(request));
     return outcome(written);
   }
 
@@ -316,7 +316,8 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
           "$validate on " + typeName + " needs a " + typeName + ", not a " + resource.fhirType());
     }
     MethodOutcome outcome = new MethodOutcome();
-    outcome.setOperationOutcome(writer.check(type.cast(resource), ActingUsers.of(request)));
+    outcome.setOperationOutcome(
+        writer.check(type.cast(resource), ResourceAccess.of(request).actor()));
     return outcome;
   }
 

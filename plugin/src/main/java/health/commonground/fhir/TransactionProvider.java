@@ -7,8 +7,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import health.commonground.security.ActingUser;
-import health.commonground.security.ActingUsers;
+import health.commonground.security.ResourceAccess;
 import health.commonground.store.LocalReference;
 import health.commonground.store.ResourceIds;
 import health.commonground.store.ResourceStore;
@@ -57,25 +56,25 @@ public class TransactionProvider implements FhirPlainProvider {
 
   @Transaction
   public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
-    return process(bundle, ActingUsers.of(request));
+    return process(bundle, ResourceAccess.of(request));
   }
 
   /**
-   * Processes a transaction or batch Bundle exactly as a POST to the base URL does, on behalf of
-   * the given actor; for callers inside the application, such as the demo clinic loader.
+   * Processes a transaction or batch Bundle exactly as a POST to the base URL does, within the
+   * given access; for callers inside the application too, such as the demo clinic loader.
    */
-  public Bundle process(Bundle bundle, ActingUser actor) {
+  public Bundle process(Bundle bundle, ResourceAccess access) {
     if (bundle.getType() == BundleType.TRANSACTION) {
-      return transactions.execute(status -> processTransaction(bundle, actor));
+      return transactions.execute(status -> processTransaction(bundle, access));
     }
     if (bundle.getType() == BundleType.BATCH) {
-      return processBatch(bundle, actor);
+      return processBatch(bundle, access);
     }
     throw new InvalidRequestException(
         "Bundle.type must be 'transaction' or 'batch', not '" + bundle.getType() + "'");
   }
 
-  private Bundle processTransaction(Bundle bundle, ActingUser actor) {
+  private Bundle processTransaction(Bundle bundle, ResourceAccess access) {
     List<BundleEntryComponent> entries = bundle.getEntry();
     for (int i = 0; i < entries.size(); i++) {
       checkEntry(entries.get(i), i);
@@ -92,7 +91,8 @@ public class TransactionProvider implements FhirPlainProvider {
       String ifNoneExist = entry.getRequest().getIfNoneExist();
       String id = ResourceIds.next();
       if (ifNoneExist != null && !ifNoneExist.isBlank()) {
-        Optional<Resource> match = writer.conditionalMatch(resource.fhirType(), ifNoneExist);
+        Optional<Resource> match =
+            writer.conditionalMatch(resource.fhirType(), ifNoneExist, access);
         if (match.isPresent()) {
           existing.put(i, match.get());
           id = match.get().getIdElement().getIdPart();
@@ -123,7 +123,7 @@ public class TransactionProvider implements FhirPlainProvider {
           continue;
         }
         try {
-          responses[i] = process(entry, existing.get(i), actor, batch);
+          responses[i] = process(entry, existing.get(i), access, batch);
         } catch (BaseServerResponseException e) {
           throw locate(e, i);
         }
@@ -133,7 +133,7 @@ public class TransactionProvider implements FhirPlainProvider {
     return response(BundleType.TRANSACTIONRESPONSE, List.of(responses));
   }
 
-  private Bundle processBatch(Bundle bundle, ActingUser actor) {
+  private Bundle processBatch(Bundle bundle, ResourceAccess access) {
     List<BundleEntryComponent> responses = new ArrayList<>();
     List<BundleEntryComponent> entries = bundle.getEntry();
     for (int i = 0; i < entries.size(); i++) {
@@ -150,11 +150,13 @@ public class TransactionProvider implements FhirPlainProvider {
                     String ifNoneExist = entry.getRequest().getIfNoneExist();
                     if (ifNoneExist != null && !ifNoneExist.isBlank()) {
                       match =
-                          writer.conditionalMatch(resource.fhirType(), ifNoneExist).orElse(null);
+                          writer
+                              .conditionalMatch(resource.fhirType(), ifNoneExist, access)
+                              .orElse(null);
                     }
                     resource.setIdElement(new IdType(resource.fhirType(), ResourceIds.next()));
                   }
-                  BundleEntryComponent result = process(entry, match, actor, batch);
+                  BundleEntryComponent result = process(entry, match, access, batch);
                   writer.checkReferences(batch);
                   return result;
                 }));
@@ -228,7 +230,7 @@ public class TransactionProvider implements FhirPlainProvider {
   private BundleEntryComponent process(
       BundleEntryComponent entry,
       Resource match,
-      ActingUser actor,
+      ResourceAccess access,
       ResourceWriter.WriteBatch batch) {
     String url = entry.getRequest().getUrl();
     return switch (entry.getRequest().getMethod()) {
@@ -239,7 +241,7 @@ public class TransactionProvider implements FhirPlainProvider {
         Resource resource = entry.getResource();
         String id = resource.getIdElement().getIdPart();
         resource.setIdElement(new IdType());
-        yield written(writer.createWithId(resource, id, actor, batch));
+        yield written(writer.createWithId(resource, id, access, batch));
       }
       case PUT -> {
         LocalReference target = reference(url);
@@ -248,9 +250,9 @@ public class TransactionProvider implements FhirPlainProvider {
               "request.url '" + url + "' does not name a " + entry.getResource().fhirType());
         }
         Long ifMatch = ifMatch(entry.getRequest().getIfMatch());
-        yield written(writer.update(entry.getResource(), target.id(), ifMatch, actor, batch));
+        yield written(writer.update(entry.getResource(), target.id(), ifMatch, access, batch));
       }
-      case GET -> read(url);
+      case GET -> read(url, access);
       case DELETE ->
           throw new InvalidRequestException(
               "DELETE is not supported in a Bundle; mark a Goal entered-in-error with PUT instead");
@@ -258,8 +260,11 @@ public class TransactionProvider implements FhirPlainProvider {
     };
   }
 
-  private BundleEntryComponent read(String url) {
+  private BundleEntryComponent read(String url, ResourceAccess access) {
     LocalReference target = reference(url);
+    if (!access.canRead(target.type(), target.id())) {
+      throw new ResourceNotFoundException(url + " is not known");
+    }
     Optional<StoredVersion> stored =
         target.version() == null
             ? store.read(target.type(), target.id())

@@ -8,7 +8,7 @@ import health.commonground.fhir.FhirProperties;
 import health.commonground.fhir.OperationOutcomes;
 import health.commonground.fhir.ResourceWriter;
 import health.commonground.fhir.StoredResourceProvider;
-import health.commonground.security.ActingUsers;
+import health.commonground.security.ResourceAccess;
 import health.commonground.store.ResourceStore;
 import health.commonground.store.SearchParamRegistry;
 import org.hl7.fhir.r4.model.Goal;
@@ -32,7 +32,7 @@ class GoalProvider extends StoredResourceProvider<Goal> {
     Goal goal = read(id.toVersionless());
     if (goal.getLifecycleStatus() != Goal.GoalLifecycleStatus.ENTEREDINERROR) {
       goal.setLifecycleStatus(Goal.GoalLifecycleStatus.ENTEREDINERROR);
-      writer.replaceAsDeletion(goal, id.getIdPart(), ActingUsers.of(request));
+      writer.replaceAsDeletion(goal, id.getIdPart(), ResourceAccess.of(request));
     }
     MethodOutcome outcome = new MethodOutcome();
     outcome.setOperationOutcome(

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param adminRole the realm role (Keycloak {@code realm_access.roles}) that may read AuditEvents
  * @param corsAllowedOrigins the web origins whose browser apps may call the FHIR API (CORS); {@code
  *     *} (the default) for any, as tokens travel in a header, never in cookies
+ * @param trustLaunchPatient whether a clinician also reaches the patient an EHR launched them with
+ *     (the token's {@code patient}), besides the clients they treat; default true
  */
 @ConfigurationProperties("commonground.security")
 public record SecurityProperties(
@@ -20,7 +22,8 @@ public record SecurityProperties(
     String jwkSetUri,
     String audience,
     String adminRole,
-    List<String> corsAllowedOrigins) {
+    List<String> corsAllowedOrigins,
+    Boolean trustLaunchPatient) {
 
   public SecurityProperties {
     issuerUri = blankToNull(issuerUri);
@@ -31,6 +34,7 @@ public record SecurityProperties(
         corsAllowedOrigins == null || corsAllowedOrigins.isEmpty()
             ? List.of("*")
             : List.copyOf(corsAllowedOrigins);
+    trustLaunchPatient = trustLaunchPatient == null || trustLaunchPatient;
   }
 
   private static String blankToNull(String value) {

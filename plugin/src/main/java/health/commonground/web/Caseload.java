@@ -40,10 +40,10 @@ class Caseload {
     Set<String> patients = viewers.caseload(viewer);
     Set<String> refs = new HashSet<>();
     patients.forEach(p -> refs.add("Patient/" + p));
-    Map<String, String> names = reader.names(refs);
+    Map<String, String> names = reader.names(refs, viewer.access());
     List<Row> rows = new ArrayList<>();
     for (String patient : patients) {
-      AlignmentSummary s = alignment.summary(patient, now);
+      AlignmentSummary s = alignment.summary(patient, viewer.access(), now);
       rows.add(
           new Row(
               patient,

@@ -8,6 +8,7 @@ import health.commonground.goal.GoalAcceptances;
 import health.commonground.goal.GoalExtensions;
 import health.commonground.goal.GoalRole;
 import health.commonground.security.ActingUser;
+import health.commonground.security.ResourceAccess;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
@@ -43,27 +44,29 @@ class GoalActions {
   /**
    * A goal in the client's own words and language, written by them or recorded for them in session.
    */
-  Goal recordClientGoal(String patientId, String text, String language, ActingUser actor) {
+  Goal recordClientGoal(String patientId, String text, String language, ResourceAccess access) {
     Goal goal = newGoal(GoalRole.CLIENT, patientId, text);
     goal.setLanguage(language(language));
     goal.setExpressedBy(new Reference("Patient/" + patientId));
-    return (Goal) writer.create(goal, null, actor).resource();
+    return (Goal) writer.create(goal, null, access).resource();
   }
 
   /** A clinician's goal: they agree with it; the client's answer is asked for (pending). */
-  Goal addTherapistGoal(String patientId, String text, String language, ActingUser actor) {
+  Goal addTherapistGoal(String patientId, String text, String language, ResourceAccess access) {
     Goal goal = newGoal(GoalRole.THERAPIST, patientId, text);
     if (language != null && !language.isBlank()) {
       goal.setLanguage(language(language));
     }
+    ActingUser actor = access.actor();
     goal.setExpressedBy(actor.reference().copy().setDisplay(null));
     GoalAcceptances.set(goal, actor.reference().getReference(), GoalAcceptances.AGREE);
     GoalAcceptances.set(goal, "Patient/" + patientId, GoalAcceptances.PENDING);
-    return (Goal) writer.create(goal, null, actor).resource();
+    return (Goal) writer.create(goal, null, access).resource();
   }
 
   /** A translation of the goal's wording; the words as written stay untouched. */
-  Goal addTranslation(String goalId, long version, String language, String text, ActingUser actor) {
+  Goal addTranslation(
+      String goalId, long version, String language, String text, ResourceAccess access) {
     Goal goal = current(goalId);
     String lang = language(language);
     if (lang.equalsIgnoreCase(goal.getLanguage())) {
@@ -81,36 +84,36 @@ class GoalActions {
     Extension translation = description.addExtension().setUrl(GoalExtensions.TRANSLATION);
     translation.addExtension("lang", new CodeType(lang));
     translation.addExtension("content", new StringType(required(text)));
-    return write(goal, version, actor);
+    return write(goal, version, access);
   }
 
   /** A note on a goal; from a client on a therapist goal it is their question about it. */
-  Goal addNote(String goalId, long version, String text, ActingUser actor) {
+  Goal addNote(String goalId, long version, String text, ResourceAccess access) {
     Goal goal = current(goalId);
     Annotation note = goal.addNote().setText(required(text)).setTime(Date.from(now()));
-    if (!actor.isSystem()) {
-      note.setAuthor(actor.reference().copy().setDisplay(null));
+    if (!access.actor().isSystem()) {
+      note.setAuthor(access.actor().reference().copy().setDisplay(null));
     }
-    return write(goal, version, actor);
+    return write(goal, version, access);
   }
 
   /** A client changes the wording of their own goal (the own-voice rule refuses anyone else). */
-  Goal reword(String goalId, long version, String text, String language, ActingUser actor) {
+  Goal reword(String goalId, long version, String text, String language, ResourceAccess access) {
     Goal goal = current(goalId);
     goal.getDescription().setText(required(text));
     if (language != null && !language.isBlank()) {
       goal.setLanguage(language(language));
     }
-    return write(goal, version, actor);
+    return write(goal, version, access);
   }
 
   /**
    * A client says a goal of theirs is no longer theirs: it ends as cancelled, kept in the history.
    */
-  Goal letGo(String goalId, long version, ActingUser actor) {
+  Goal letGo(String goalId, long version, ResourceAccess access) {
     Goal goal = current(goalId);
     goal.setLifecycleStatus(GoalLifecycleStatus.CANCELLED);
-    return write(goal, version, actor);
+    return write(goal, version, access);
   }
 
   /** The replacement of a goal being revised, in the same voice as the old one. */
@@ -137,10 +140,10 @@ class GoalActions {
     return reader.goal(goalId).orElseThrow(() -> new ResourceNotFoundException("Goal/" + goalId));
   }
 
-  private Goal write(Goal goal, long version, ActingUser actor) {
+  private Goal write(Goal goal, long version, ResourceAccess access) {
     String id = goal.getIdElement().getIdPart();
     goal.setIdElement(goal.getIdElement().toUnqualifiedVersionless());
-    return (Goal) writer.update(goal, id, version, actor).resource();
+    return (Goal) writer.update(goal, id, version, access).resource();
   }
 
   private static Goal newGoal(GoalRole role, String patientId, String text) {

@@ -11,7 +11,11 @@ import health.commonground.goal.GoalAcceptances;
 import health.commonground.goal.GoalExtensions;
 import health.commonground.goal.GoalRelationships;
 import health.commonground.goal.GoalRole;
+import health.commonground.security.ResourceAccess;
 import health.commonground.store.ResourceStore;
+import health.commonground.store.SearchParamRegistry;
+import health.commonground.store.SearchQuery;
+import health.commonground.store.SqlCondition;
 import health.commonground.store.StoredVersion;
 import health.commonground.web.GoalBoard.DiscussItem;
 import health.commonground.web.GoalBoard.DivergenceCard;
@@ -46,11 +50,17 @@ import org.springframework.stereotype.Service;
 class GoalBoardReader {
 
   private final ResourceStore store;
+  private final SearchParamRegistry registry;
   private final FhirContext fhir;
   private final AlignmentService alignment;
 
-  GoalBoardReader(ResourceStore store, FhirContext fhir, AlignmentService alignment) {
+  GoalBoardReader(
+      ResourceStore store,
+      SearchParamRegistry registry,
+      FhirContext fhir,
+      AlignmentService alignment) {
     this.store = store;
+    this.registry = registry;
     this.fhir = fhir;
     this.alignment = alignment;
   }
@@ -72,10 +82,6 @@ class GoalBoardReader {
         .map(v -> (Goal) parse(v));
   }
 
-  String patientName(String patientId) {
-    return names(Set.of("Patient/" + patientId)).getOrDefault("Patient/" + patientId, "");
-  }
-
   /** The language the client prefers (Patient.communication), for new goals in their words. */
   String patientLanguage(String patientId) {
     return store
@@ -92,7 +98,7 @@ class GoalBoardReader {
         .orElse(null);
   }
 
-  GoalBoard read(String patientId, Instant now) {
+  GoalBoard read(String patientId, ResourceAccess access, Instant now) {
     IParser parser = fhir.newJsonParser();
     List<Goal> goals = new ArrayList<>();
     for (StoredVersion v : store.referencing("Goal", "patient", "Patient", List.of(patientId))) {
@@ -112,7 +118,7 @@ class GoalBoardReader {
         d.strategies().forEach(s -> people.add(s.author()));
       }
     }
-    Map<String, String> names = names(people);
+    Map<String, String> names = names(people, access);
 
     Map<String, String> tags = new HashMap<>();
     int[] counters = new int[3];
@@ -155,7 +161,7 @@ class GoalBoardReader {
         Comparator.comparing((DivergenceCard d) -> !d.open())
             .thenComparing(d -> d.identified() == null ? Instant.MAX : d.identified()));
 
-    AlignmentSummary summary = alignment.summary(patientId, now);
+    AlignmentSummary summary = alignment.summary(patientId, access, now);
     List<DiscussItem> toDiscuss = new ArrayList<>();
     for (OpenDivergence d : summary.toDiscuss()) {
       toDiscuss.add(
@@ -305,8 +311,8 @@ class GoalBoardReader {
             .toList());
   }
 
-  /** Display names of people by reference; absent when unknown. */
-  Map<String, String> names(Set<String> references) {
+  /** Display names of people by reference; absent when unknown or not the viewer's to see. */
+  Map<String, String> names(Set<String> references, ResourceAccess access) {
     Map<String, List<String>> idsByType = new HashMap<>();
     for (String ref : references) {
       if (ref == null) {
@@ -323,7 +329,11 @@ class GoalBoardReader {
       if (!List.of("Patient", "Practitioner", "RelatedPerson").contains(e.getKey())) {
         continue;
       }
-      for (StoredVersion v : store.readAll(e.getKey(), e.getValue())) {
+      SearchQuery query = SearchQuery.ofIds(e.getKey(), e.getValue(), registry);
+      Optional<SqlCondition> readable = access.readable(e.getKey());
+      for (StoredVersion v :
+          store.search(
+              readable.isEmpty() ? query : query.and(readable.get()), 0, e.getValue().size())) {
         Resource r = (Resource) parser.parseResource(v.json());
         List<HumanName> humanNames =
             r instanceof Patient p

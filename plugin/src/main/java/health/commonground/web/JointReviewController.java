@@ -10,6 +10,7 @@ import health.commonground.divergence.DivergenceService.CarryOver;
 import health.commonground.divergence.DivergenceStatus;
 import health.commonground.goal.GoalAcceptances;
 import health.commonground.security.ActingUser;
+import health.commonground.security.ResourceAccess;
 import health.commonground.web.GoalBoard.GoalCard;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
@@ -90,7 +91,7 @@ class JointReviewController {
     if (!reader.patientKnown(patient)) {
       return page(model, viewer, "review/unknown-client", null);
     }
-    model.addAttribute("board", reader.read(patient, Instant.now()));
+    model.addAttribute("board", reader.read(patient, viewer.access(), Instant.now()));
     model.addAttribute("printedOn", Instant.now());
     return page(model, viewer, "review/summary", patient);
   }
@@ -103,7 +104,7 @@ class JointReviewController {
       HttpServletRequest request,
       Model model) {
     Viewer viewer = clinician(request, patient);
-    GoalBoard board = reader.read(patient, Instant.now());
+    GoalBoard board = reader.read(patient, viewer.access(), Instant.now());
     GoalCard card = board.goal(goal);
     if (card == null) {
       throw new Viewers.NotYours();
@@ -122,7 +123,7 @@ class JointReviewController {
       HttpServletRequest request,
       Model model) {
     Viewer viewer = clinician(request, patient);
-    GoalBoard board = reader.read(patient, Instant.now());
+    GoalBoard board = reader.read(patient, viewer.access(), Instant.now());
     GoalBoard.DivergenceCard card =
         board.divergences().stream()
             .filter(d -> d.key().equals(key))
@@ -160,7 +161,7 @@ class JointReviewController {
         model,
         redirect,
         "flash.client-goal-recorded",
-        () -> actions.recordClientGoal(patient, text, language, viewer.actor()));
+        () -> actions.recordClientGoal(patient, text, language, viewer.access()));
   }
 
   @PostMapping("/clients/{patient}/therapist-goals")
@@ -182,7 +183,7 @@ class JointReviewController {
         model,
         redirect,
         "flash.therapist-goal-added",
-        () -> actions.addTherapistGoal(patient, text, language, viewer.actor()));
+        () -> actions.addTherapistGoal(patient, text, language, viewer.access()));
   }
 
   @PostMapping("/clients/{patient}/goals/{goal}/translation")
@@ -206,7 +207,7 @@ class JointReviewController {
         model,
         redirect,
         "flash.translation-added",
-        () -> actions.addTranslation(goal, required(version), language, text, viewer.actor()));
+        () -> actions.addTranslation(goal, required(version), language, text, viewer.access()));
   }
 
   @PostMapping("/clients/{patient}/goals/{goal}/note")
@@ -229,7 +230,7 @@ class JointReviewController {
         model,
         redirect,
         viewer.isClient() ? "flash.question-sent" : "flash.note-added",
-        () -> actions.addNote(goal, required(version), text, viewer.actor()));
+        () -> actions.addNote(goal, required(version), text, viewer.access()));
   }
 
   /** A client rewords their own goal. */
@@ -254,7 +255,7 @@ class JointReviewController {
         model,
         redirect,
         "flash.goal-reworded",
-        () -> actions.reword(goal, required(version), text, language, viewer.actor()));
+        () -> actions.reword(goal, required(version), text, language, viewer.access()));
   }
 
   /** A client lets go of a goal of theirs ("is this goal still yours?" — no). */
@@ -280,7 +281,7 @@ class JointReviewController {
         model,
         redirect,
         "flash.goal-let-go",
-        () -> actions.letGo(goal, required(version), viewer.actor()));
+        () -> actions.letGo(goal, required(version), viewer.access()));
   }
 
   /**
@@ -317,7 +318,7 @@ class JointReviewController {
             inSession
                 ? divergences.accept(
                     goal, status, "Patient/" + patient, required(version), inSession(viewer))
-                : divergences.accept(goal, status, null, required(version), viewer.actor()));
+                : divergences.accept(goal, status, null, required(version), viewer.access()));
   }
 
   // --- clinician: links, divergences, shared goals, revisions ------------------------------------
@@ -343,7 +344,7 @@ class JointReviewController {
         model,
         redirect,
         "flash.linked",
-        () -> divergences.link(goal, counterpart, required(version), viewer.actor()));
+        () -> divergences.link(goal, counterpart, required(version), viewer.access()));
   }
 
   @PostMapping("/clients/{patient}/goals/{goal}/divergence")
@@ -379,7 +380,7 @@ class JointReviewController {
                 "dimension-required");
           }
           return divergences.nameDivergence(
-              goal, counterpart, parsed, note, required(version), viewer.actor());
+              goal, counterpart, parsed, note, required(version), viewer.access());
         });
   }
 
@@ -417,7 +418,7 @@ class JointReviewController {
                 null,
                 note,
                 required(version),
-                viewer.actor()));
+                viewer.access()));
   }
 
   /**
@@ -463,10 +464,10 @@ class JointReviewController {
           if (to == DivergenceStatus.AGREED_TO_DIFFER && fromIdentified) {
             Goal explored =
                 divergences.moveDivergence(
-                    goal, counterpart, DivergenceStatus.EXPLORING, null, expected, viewer.actor());
+                    goal, counterpart, DivergenceStatus.EXPLORING, null, expected, viewer.access());
             expected = Long.parseLong(explored.getMeta().getVersionId());
           }
-          return divergences.moveDivergence(goal, counterpart, to, note, expected, viewer.actor());
+          return divergences.moveDivergence(goal, counterpart, to, note, expected, viewer.access());
         });
   }
 
@@ -499,7 +500,7 @@ class JointReviewController {
                 therapistGoal,
                 text,
                 language == null || language.isBlank() ? null : GoalActions.language(language),
-                viewer.actor()));
+                viewer.access()));
   }
 
   /**
@@ -533,18 +534,18 @@ class JointReviewController {
               GoalLifecycleStatus.CANCELLED,
               CarryOver.CARRY_OVER,
               required(version),
-              viewer.actor());
+              viewer.access());
         });
   }
 
   // --- plumbing --------------------------------------------------------------------------------
 
   private String board(Viewer viewer, String patient, Model model) {
+    viewers.requireAccess(viewer, patient);
     if (!reader.patientKnown(patient)) {
       return page(model, viewer, "review/unknown-client", null);
     }
-    viewers.requireAccess(viewer, patient);
-    model.addAttribute("board", reader.read(patient, Instant.now()));
+    model.addAttribute("board", reader.read(patient, viewer.access(), Instant.now()));
     return page(
         model, viewer, viewer.isClinician() ? "review/clinician" : "review/client", patient);
   }
@@ -588,7 +589,7 @@ class JointReviewController {
     }
     if (htmx(request)) {
       model.addAttribute(FLASH, flash);
-      model.addAttribute("board", reader.read(patient, Instant.now()));
+      model.addAttribute("board", reader.read(patient, viewer.access(), Instant.now()));
       page(model, viewer, null, patient);
       return (viewer.isClinician() ? "review/clinician" : "review/client") + " :: board";
     }
@@ -607,7 +608,10 @@ class JointReviewController {
   private String viewerName(Viewer viewer) {
     String name = viewer.session().user().displayName();
     if (name == null && viewer.reference() != null) {
-      name = reader.names(java.util.Set.of(viewer.reference())).get(viewer.reference());
+      name =
+          reader
+              .names(java.util.Set.of(viewer.reference()), viewer.access())
+              .get(viewer.reference());
     }
     return name;
   }
@@ -667,15 +671,18 @@ class JointReviewController {
    * signed-in party of the goal (so the own-voice rule lets the answer be the client's) and its
    * Provenance names the clinician who recorded it and that it was given in session.
    */
-  private static ActingUser inSession(Viewer viewer) {
+  private static ResourceAccess inSession(Viewer viewer) {
     String name = viewer.session().user().displayName();
-    return new ActingUser(
-        null,
-        null,
-        "Given by the client in session; recorded by "
-            + (name == null ? "" : name + " ")
-            + "("
-            + viewer.reference()
-            + ")");
+    return viewer
+        .access()
+        .actingAs(
+            new ActingUser(
+                null,
+                null,
+                "Given by the client in session; recorded by "
+                    + (name == null ? "" : name + " ")
+                    + "("
+                    + viewer.reference()
+                    + ")"));
   }
 }

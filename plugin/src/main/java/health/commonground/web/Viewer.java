@@ -1,15 +1,22 @@
 package health.commonground.web;
 
 import health.commonground.security.ActingUser;
+import health.commonground.security.ResourceAccess;
 import health.commonground.smart.AppRole;
 import health.commonground.smart.SmartSession;
 
 /**
  * Who is looking at a screen, from their launched session: a clinician or a client, the FHIR
- * resource they are ({@code Practitioner/…}, {@code Patient/…}) and the patient in context.
+ * resource they are ({@code Practitioner/…}, {@code Patient/…}), the patient in context, and the
+ * access boundary every read and write of theirs goes through.
  */
 public record Viewer(
-    SmartSession session, AppRole role, String userType, String userId, String contextPatient) {
+    SmartSession session,
+    AppRole role,
+    String userType,
+    String userId,
+    String contextPatient,
+    ResourceAccess access) {
 
   public boolean isClinician() {
     return role == AppRole.CLINICIAN;
@@ -29,9 +36,6 @@ public record Viewer(
   }
 
   ActingUser actor() {
-    String name = session.user().displayName();
-    return userType == null
-        ? new ActingUser(null, null, name == null ? "Common Ground app user" : name)
-        : new ActingUser(userType, userId, name);
+    return access.actor();
   }
 }

@@ -1,6 +1,7 @@
 package health.commonground.web;
 
-import health.commonground.people.TreatedClients;
+import health.commonground.security.AccessBoundary;
+import health.commonground.security.ActingUser;
 import health.commonground.smart.AppRole;
 import health.commonground.smart.AppSessions;
 import health.commonground.smart.SmartSession;
@@ -20,23 +21,37 @@ import org.springframework.stereotype.Component;
 class Viewers {
 
   private final AppSessions sessions;
-  private final TreatedClients treatedClients;
+  private final AccessBoundary boundary;
 
-  Viewers(AppSessions sessions, TreatedClients treatedClients) {
+  Viewers(AppSessions sessions, AccessBoundary boundary) {
     this.sessions = sessions;
-    this.treatedClients = treatedClients;
+    this.boundary = boundary;
   }
 
   Viewer current(HttpServletRequest request) {
     SmartSession session = sessions.current(request).orElseThrow(SessionEnded::new);
     LocalReference user = fhirUser(session.user().fhirUser());
     String context = session.context() == null ? null : session.context().patient();
+    AppRole role = session.user().role();
+    ActingUser person =
+        user == null ? ActingUser.SYSTEM : new ActingUser(user.type(), user.id(), null);
     return new Viewer(
         session,
-        session.user().role(),
+        role,
         user == null ? null : user.type(),
         user == null ? null : user.id(),
-        context);
+        context,
+        boundary
+            .forAppUser(person, role == AppRole.CLINICIAN, context)
+            .actingAs(actor(session, user)));
+  }
+
+  /** The acting user of a screen's writes, named as the session knows them. */
+  private static ActingUser actor(SmartSession session, LocalReference user) {
+    String name = session.user().displayName();
+    return user == null
+        ? new ActingUser(null, null, name == null ? "Common Ground app user" : name)
+        : new ActingUser(user.type(), user.id(), name);
   }
 
   /** Refuses (as not found, so nothing leaks) a client the viewer may not see. */
@@ -50,10 +65,10 @@ class Viewers {
     if (patientId == null) {
       return false;
     }
-    if (viewer.role() == AppRole.CLIENT) {
-      return patientId.equals(viewer.ownPatient());
+    if (viewer.role() == AppRole.CLIENT && !patientId.equals(viewer.ownPatient())) {
+      return false;
     }
-    return patientId.equals(viewer.contextPatient()) || caseload(viewer).contains(patientId);
+    return viewer.access().canRead("Patient", patientId);
   }
 
   /** The ids of the clients a clinician treats. */
@@ -61,7 +76,7 @@ class Viewers {
     if (!viewer.isClinician() || viewer.userId() == null) {
       return new HashSet<>();
     }
-    return treatedClients.of(viewer.userType(), viewer.userId());
+    return new HashSet<>(boundary.treatedClients(viewer.userType(), viewer.userId()));
   }
 
   /** {@code Practitioner/123} or an absolute URL ending in it (the EHR's fhirUser claim). */

@@ -5,6 +5,7 @@ import health.commonground.CommonGroundApplication;
 import health.commonground.goal.GoalAcceptances;
 import health.commonground.goal.GoalRelationships;
 import health.commonground.goal.GoalRole;
+import health.commonground.security.ResourceAccess;
 import health.commonground.store.ResourceStore;
 import health.commonground.store.SearchParamRegistry;
 import health.commonground.store.StoredVersion;
@@ -109,7 +110,7 @@ public final class AlignmentBenchmark {
         "Loaded %d clients / %d goals + 1 client with %d goals in %.1f s%n",
         CLIENTS, CLIENTS * GOALS_PER_CLIENT, BIG_CLIENT_GOALS, (System.nanoTime() - start) / 1e9);
 
-    if (alignment.caseload("okafor", now).size() != CLIENTS) {
+    if (alignment.caseload("okafor", SYSTEM, now).size() != CLIENTS) {
       throw new IllegalStateException("The caseload misses clients named through the role");
     }
     IdType big = new IdType("Patient/big");
@@ -119,27 +120,27 @@ public final class AlignmentBenchmark {
         WARMUP, WARMUP_SECONDS, RUNS, loadAverage());
     report(
         "$divergences, client with 100 goals (service)",
-        () -> alignment.openDivergences("big", Instant.now()).size(),
+        () -> alignment.openDivergences("big", SYSTEM, Instant.now()).size(),
         "divergences");
     report(
         "$divergences, client with 100 goals (+ Parameters + JSON)",
-        () -> json(operations.divergences(big, null)),
+        () -> json(operations.divergences(big, systemRequest())),
         "bytes");
     report(
         "$alignment, client with 100 goals (service)",
-        () -> alignment.summary("big", Instant.now()).open().size(),
+        () -> alignment.summary("big", SYSTEM, Instant.now()).open().size(),
         "divergences");
     report(
         "$alignment, client with 100 goals (+ Parameters + JSON)",
-        () -> json(operations.patientAlignment(big, null)),
+        () -> json(operations.patientAlignment(big, systemRequest())),
         "bytes");
     report(
         "caseload, 500 clients / 20,000 goals (service)",
-        () -> alignment.caseload("okafor", Instant.now()).size(),
+        () -> alignment.caseload("okafor", SYSTEM, Instant.now()).size(),
         "clients");
     report(
         "caseload, 500 clients / 20,000 goals (+ Parameters + JSON)",
-        () -> json(operations.caseload(okafor, null)),
+        () -> json(operations.caseload(okafor, systemRequest())),
         "bytes");
     System.out.printf("Load average at the end %s%n", loadAverage());
   }
@@ -289,5 +290,15 @@ public final class AlignmentBenchmark {
             fhir.newJsonParser().encodeResourceToString(resource)),
         "POST",
         registry.index(resource));
+  }
+
+  private static final ResourceAccess SYSTEM =
+      ResourceAccess.system(health.commonground.security.ActingUser.SYSTEM);
+
+  /** A request made by the server itself, as the operations expect one. */
+  private static ca.uhn.fhir.rest.api.server.RequestDetails systemRequest() {
+    var request = new ca.uhn.fhir.rest.server.servlet.ServletRequestDetails();
+    ResourceAccess.set(request, SYSTEM);
+    return request;
   }
 }

@@ -442,6 +442,258 @@ class FhirAuthorizationIT {
         .isEqualTo("Patient/" + clientA);
   }
 
+  // --- the access boundary on every path ------------------------------------------------------
+
+  @Test
+  void conditionalCreateMatchesOnlyWhatTheCallerMayRead() throws Exception {
+    String token =
+        sandbox.userToken("Patient/" + clientA, "openid fhirUser launch/patient patient/*.cruds");
+    String mine = json(clientGoal(clientA, "Walk to the park"));
+    // Denied: another client's goal is no match, so nothing of it comes back.
+    HttpResponse<String> probe = post("/fhir/Goal", token, mine, "If-None-Exist", "_id=" + goalB);
+    assertThat(probe.statusCode()).isEqualTo(201);
+    assertThat(probe.body()).doesNotContain(goalB).doesNotContain("Hablar con mi madre");
+    // Allowed: the caller's own goal matches.
+    HttpResponse<String> own =
+        post("/fhir/Goal", token, mine, "If-None-Exist", "_id=" + clientGoalA);
+    assertThat(own.statusCode()).isEqualTo(200);
+    assertThat(own.body()).contains(clientGoalA);
+    // Counting matches across records is not possible either: only the caller's own count.
+    HttpResponse<String> range =
+        post("/fhir/Goal", token, mine, "If-None-Exist", "_id=" + goalB + "," + clientGoalA);
+    assertThat(range.statusCode()).isEqualTo(200);
+    assertThat(range.body()).contains(clientGoalA).doesNotContain(goalB);
+
+    // A clinician's conditional create of a Patient finds only the clients they treat.
+    String clinician =
+        sandbox.userToken("Practitioner/" + therapistA, "openid fhirUser user/*.cruds");
+    String lucia = json(patient("Lucía", therapistA));
+    HttpResponse<String> byName =
+        post("/fhir/Patient", clinician, lucia, "If-None-Exist", "_id=" + clientB);
+    assertThat(byName.statusCode()).isEqualTo(201);
+    assertThat(byName.body()).doesNotContain(clientB);
+    HttpResponse<String> treated =
+        post("/fhir/Patient", clinician, lucia, "If-None-Exist", "_id=" + clientA);
+    assertThat(treated.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void conditionalCreateInATransactionMatchesOnlyWhatTheCallerMayRead() throws Exception {
+    String token =
+        sandbox.userToken("Patient/" + clientA, "openid fhirUser launch/patient patient/*.cruds");
+    Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    transaction
+        .addEntry()
+        .setResource(clientGoal(clientA, "Cook dinner twice a week"))
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.POST)
+        .setUrl("Goal")
+        .setIfNoneExist("_id=" + goalB);
+    HttpResponse<String> response = post("/fhir", token, json(transaction));
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("201 Created").doesNotContain(goalB);
+  }
+
+  @Test
+  void transactionPlaceholdersAreCheckedWhereTheyResolve() throws Exception {
+    String clinician =
+        sandbox.userToken("Practitioner/" + therapistA, "openid fhirUser user/*.cruds");
+    int goalsOfB = goalsOf(clientB);
+    // Denied: a conditional Patient resolving to a client the clinician does not treat.
+    HttpResponse<String> denied =
+        post("/fhir", clinician, json(placeholderTransaction("_id=" + clientB, null)));
+    assertThat(denied.statusCode()).isEqualTo(403);
+    assertThat(goalsOf(clientB)).isEqualTo(goalsOfB);
+    // Denied: a PUT of that client's record, to point a placeholder at it.
+    HttpResponse<String> put =
+        post("/fhir", clinician, json(placeholderTransaction(null, clientB)));
+    assertThat(put.statusCode()).isEqualTo(404);
+    assertThat(goalsOf(clientB)).isEqualTo(goalsOfB);
+    // Allowed: the same transaction for a client the clinician treats.
+    int goalsOfA = goalsOf(clientA);
+    HttpResponse<String> allowed =
+        post("/fhir", clinician, json(placeholderTransaction("_id=" + clientA, null)));
+    assertThat(allowed.statusCode()).isEqualTo(200);
+    assertThat(goalsOf(clientA)).isEqualTo(goalsOfA + 1);
+  }
+
+  @Test
+  void goalOperationsAnswer404ForGoalsTheCallerMayNotSee() throws Exception {
+    String other = sandbox.userToken("Practitioner/" + therapistB, "openid fhirUser user/*.cruds");
+    String own = sandbox.userToken("Practitioner/" + therapistA, "openid fhirUser user/*.cruds");
+    String clientGoal = create(clientGoal(clientA, "Phone my brother"));
+    String therapistGoal = create(therapistGoal(clientA, therapistA, "Practise grounding"));
+    String align =
+        parameters(
+            "clientGoal", ref("Goal/" + clientGoal),
+            "therapistGoal", ref("Goal/" + therapistGoal),
+            "description", "{\"valueString\":\"Call family weekly\"}");
+    String link = parameters("counterpart", ref("Goal/" + therapistGoal));
+    String name =
+        parameters(
+            "counterpart",
+            ref("Goal/" + therapistGoal),
+            "dimension",
+            "{\"valueCode\":\"different-perspectives\"}");
+    String strategy =
+        parameters(
+            "counterpart",
+            ref("Goal/" + therapistGoal),
+            "strategy",
+            "{\"valueCode\":\"collaboration\"}");
+    String move =
+        parameters(
+            "counterpart", ref("Goal/" + therapistGoal), "status", "{\"valueCode\":\"exploring\"}");
+    String accept = parameters("status", "{\"valueCode\":\"agree\"}");
+    String revise =
+        parameters(
+            "goal",
+            "{\"resource\":" + json(clientGoal(clientA, "Phone my brother and sister")) + "}",
+            "divergences",
+            "{\"valueCode\":\"supersede\"}");
+    // Denied: a clinician who does not treat the client, for every operation.
+    for (String[] call :
+        List.of(
+            new String[] {"/fhir/Goal/$align", align},
+            new String[] {"/fhir/Goal/" + clientGoal + "/$link", link},
+            new String[] {
+              "/fhir/Goal/" + therapistGoal + "/$link",
+              parameters("counterpart", ref("Goal/" + clientGoal))
+            },
+            new String[] {"/fhir/Goal/" + clientGoal + "/$name-divergence", name},
+            new String[] {"/fhir/Goal/" + clientGoal + "/$log-strategy", strategy},
+            new String[] {"/fhir/Goal/" + clientGoal + "/$move-divergence", move},
+            new String[] {"/fhir/Goal/" + therapistGoal + "/$accept", accept},
+            new String[] {"/fhir/Goal/" + clientGoal + "/$revise", revise})) {
+      HttpResponse<String> response = post(call[0], other, call[1]);
+      assertThat(response.statusCode()).as(call[0]).isEqualTo(404);
+      assertThat(response.body()).as(call[0]).doesNotContain("Patient/" + clientA);
+    }
+    // A goal of another client as the counterpart is not known either.
+    HttpResponse<String> across =
+        post(
+            "/fhir/Goal/" + therapistGoal + "/$link",
+            own,
+            parameters("counterpart", ref("Goal/" + goalB)));
+    assertThat(across.statusCode()).isEqualTo(404);
+    assertThat(across.body()).doesNotContain("Patient/" + clientB);
+    // Allowed: the clinician who treats the client.
+    assertThat(post("/fhir/Goal/" + clientGoal + "/$link", own, link).statusCode()).isEqualTo(200);
+    assertThat(post("/fhir/Goal/" + clientGoal + "/$name-divergence", own, name).statusCode())
+        .isEqualTo(200);
+    assertThat(post("/fhir/Goal/$align", own, align).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aCaseloadIsReadOnlyByItsClinicianAnAdministratorOrASystem() throws Exception {
+    String own = sandbox.userToken("Practitioner/" + therapistA, "openid fhirUser user/*.cruds");
+    String other = sandbox.userToken("Practitioner/" + therapistB, "openid fhirUser user/*.cruds");
+    String client =
+        sandbox.userToken("Patient/" + clientA, "openid fhirUser launch/patient patient/*.rs");
+    String caseload = "/fhir/Practitioner/" + therapistA + "/$alignment";
+    assertThat(get(caseload, own).statusCode()).isEqualTo(200);
+    assertThat(get(caseload, sandbox.backendToken("system/*.rs")).statusCode()).isEqualTo(200);
+    HttpResponse<String> otherClinician = get(caseload, other);
+    assertThat(otherClinician.statusCode()).isEqualTo(403);
+    assertThat(otherClinician.body()).doesNotContain(clientA);
+    HttpResponse<String> ownClient = get(caseload, client);
+    assertThat(ownClient.statusCode()).isIn(403, 404);
+    assertThat(ownClient.body()).doesNotContain("Sleep before midnight");
+  }
+
+  @Test
+  void operationsHonourTheResourceTypeOfTheScopes() throws Exception {
+    String patientOnly =
+        sandbox.userToken(
+            "Patient/" + clientA, "openid fhirUser launch/patient patient/Patient.rs");
+    HttpResponse<String> denied = get("/fhir/Patient/" + clientA + "/$alignment", patientOnly);
+    assertThat(denied.statusCode()).isEqualTo(403);
+    assertThat(denied.body()).doesNotContain("Sleep before midnight");
+    assertThat(get("/fhir/Patient/" + clientA + "/$divergences", patientOnly).statusCode())
+        .isEqualTo(403);
+    String withGoals =
+        sandbox.userToken(
+            "Patient/" + clientA,
+            "openid fhirUser launch/patient patient/Patient.rs patient/Goal.rs");
+    assertThat(get("/fhir/Patient/" + clientA + "/$alignment", withGoals).statusCode())
+        .isEqualTo(200);
+    assertThat(get("/fhir/Patient/" + clientB + "/$alignment", withGoals).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void aClientCannotChangeWhoTreatsThemNorSpeakAsSomeoneElse() throws Exception {
+    String token =
+        sandbox.userToken("Patient/" + clientA, "openid fhirUser launch/patient patient/*.cruds");
+    IGenericClient client = client(token);
+    Patient self = client.read().resource(Patient.class).withId(clientA).execute();
+    self.addTelecom()
+        .setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.PHONE)
+        .setValue("555-0101");
+    assertThat(status(() -> client.update().resource(self).execute())).isEqualTo(200);
+    Patient again = client.read().resource(Patient.class).withId(clientA).execute();
+    again.getGeneralPractitioner().clear();
+    again.addGeneralPractitioner(new Reference("Practitioner/" + therapistB));
+    assertThat(status(() -> client.update().resource(again).execute())).isEqualTo(403);
+    assertThat(
+            system
+                .read()
+                .resource(Patient.class)
+                .withId(clientA)
+                .execute()
+                .getGeneralPractitionerFirstRep()
+                .getReference())
+        .isEqualTo("Practitioner/" + therapistA);
+
+    Goal asAnother = clientGoal(clientA, "Words put in someone else's mouth");
+    asAnother.setExpressedBy(new Reference("Patient/" + clientB));
+    assertThat(status(() -> client.create().resource(asAnother).execute())).isEqualTo(403);
+    Goal asFamily = clientGoal(clientA, "My mother wants me home by ten");
+    String mother = create(relatedPerson(clientA));
+    asFamily.setExpressedBy(new Reference("RelatedPerson/" + mother));
+    assertThat(status(() -> client.create().resource(asFamily).execute())).isEqualTo(403);
+    // A clinician may record what the family member said; the family member's own goal stands.
+    IGenericClient clinician =
+        client(sandbox.userToken("Practitioner/" + therapistA, "openid fhirUser user/*.cruds"));
+    assertThat(status(() -> clinician.create().resource(asFamily).execute())).isEqualTo(201);
+    Goal asColleague = therapistGoal(clientA, therapistB, "A colleague's words");
+    assertThat(status(() -> clinician.create().resource(asColleague).execute())).isEqualTo(403);
+  }
+
+  @Test
+  void aUserTokenWithoutFhirUserMayNotWrite() throws Exception {
+    String noUser = sign(sandboxKey(), claims("user/*.cruds", null, null, sandbox.fhirBase(), 300));
+    HttpResponse<String> write = post("/fhir/Goal", noUser, json(clientGoal(clientA, "Anyone's")));
+    assertThat(write.statusCode()).isEqualTo(403);
+    String withUser =
+        sign(
+            sandboxKey(),
+            claims("user/*.cruds", null, "Practitioner/" + therapistA, sandbox.fhirBase(), 300));
+    assertThat(
+            post("/fhir/Goal", withUser, json(therapistGoal(clientA, therapistA, "Mine")))
+                .statusCode())
+        .isEqualTo(201);
+  }
+
+  @Test
+  void aLaunchPatientIsReachedByTheLaunchedClinician() throws Exception {
+    String launched =
+        sign(
+            sandboxKey(),
+            claims(
+                "launch user/*.cruds",
+                clientB,
+                "Practitioner/" + therapistA,
+                sandbox.fhirBase(),
+                300));
+    assertThat(get("/fhir/Goal/" + goalB, launched).statusCode()).isEqualTo(200);
+    String notLaunched =
+        sign(
+            sandboxKey(),
+            claims("user/*.cruds", null, "Practitioner/" + therapistA, sandbox.fhirBase(), 300));
+    assertThat(get("/fhir/Goal/" + goalB, notLaunched).statusCode()).isEqualTo(404);
+  }
+
   // --- audit ----------------------------------------------------------------------------------
 
   @Test
@@ -576,6 +828,91 @@ class FhirAuthorizationIT {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private Bundle placeholderTransaction(String conditionalPatient, String putPatient) {
+    Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    Patient patient = new Patient();
+    patient.addName().setFamily("Placeholder");
+    Bundle.BundleEntryComponent entry =
+        bundle.addEntry().setFullUrl("urn:uuid:6a0c3a9e-6f2b-4a3e-9f3e-3c1d2b4a5e6f");
+    if (putPatient != null) {
+      patient.setId(putPatient);
+      entry
+          .setResource(patient)
+          .getRequest()
+          .setMethod(Bundle.HTTPVerb.PUT)
+          .setUrl("Patient/" + putPatient);
+    } else {
+      entry
+          .setResource(patient)
+          .getRequest()
+          .setMethod(Bundle.HTTPVerb.POST)
+          .setUrl("Patient")
+          .setIfNoneExist(conditionalPatient);
+    }
+    Goal goal = clientGoal("x", "Written through a placeholder");
+    goal.setSubject(new Reference("urn:uuid:6a0c3a9e-6f2b-4a3e-9f3e-3c1d2b4a5e6f"));
+    goal.setExpressedBy(new Reference("urn:uuid:6a0c3a9e-6f2b-4a3e-9f3e-3c1d2b4a5e6f"));
+    bundle.addEntry().setResource(goal).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Goal");
+    return bundle;
+  }
+
+  private int goalsOf(String patientId) {
+    return system
+        .search()
+        .byUrl("Goal?patient=" + patientId + "&_count=500")
+        .returnBundle(Bundle.class)
+        .execute()
+        .getEntry()
+        .size();
+  }
+
+  private static org.hl7.fhir.r4.model.RelatedPerson relatedPerson(String patientId) {
+    org.hl7.fhir.r4.model.RelatedPerson person = new org.hl7.fhir.r4.model.RelatedPerson();
+    person.setPatient(new Reference("Patient/" + patientId));
+    person.addName().setFamily("Test").addGiven("Mother");
+    return person;
+  }
+
+  private String json(org.hl7.fhir.instance.model.api.IBaseResource resource) {
+    return fhir.newJsonParser().encodeResourceToString(resource);
+  }
+
+  private static String ref(String reference) {
+    return "{\"valueReference\":{\"reference\":\"" + reference + "\"}}";
+  }
+
+  /** A Parameters resource from name, value-JSON pairs (e.g. "status", {"valueCode":"agree"}). */
+  private static String parameters(String... nameAndValue) {
+    StringBuilder parameters =
+        new StringBuilder("{\"resourceType\":\"Parameters\",\"parameter\":[");
+    for (int i = 0; i < nameAndValue.length; i += 2) {
+      String value = nameAndValue[i + 1];
+      parameters
+          .append(i == 0 ? "" : ",")
+          .append("{\"name\":\"")
+          .append(nameAndValue[i])
+          .append("\",")
+          .append(value, 1, value.length() - 1)
+          .append("}");
+    }
+    return parameters.append("]}").toString();
+  }
+
+  private HttpResponse<String> post(String path, String token, String body, String... headers)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Accept", "application/fhir+json")
+            .header("Content-Type", "application/fhir+json")
+            .header("Authorization", "Bearer " + token);
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return http.send(
+        request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(String path, String token) throws Exception {

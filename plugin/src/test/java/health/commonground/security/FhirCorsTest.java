@@ -13,7 +13,7 @@ class FhirCorsTest {
   @Test
   void anyOriginByDefaultWithoutCredentials() {
     CorsConfiguration cors =
-        corsFor(new SecurityProperties(null, null, null, null, null), "/fhir/Goal");
+        corsFor(new SecurityProperties(null, null, null, null, null, null), "/fhir/Goal");
     assertThat(cors.checkOrigin("https://ehr.example.org")).isEqualTo("https://ehr.example.org");
     assertThat(cors.getAllowCredentials()).isFalse();
     assertThat(cors.checkHttpMethod(org.springframework.http.HttpMethod.PUT)).isNotNull();
@@ -27,7 +27,7 @@ class FhirCorsTest {
   @Test
   void onlyTheConfiguredOriginsWhenListed() {
     SecurityProperties listed =
-        new SecurityProperties(null, null, null, null, List.of("https://ehr.example.org"));
+        new SecurityProperties(null, null, null, null, List.of("https://ehr.example.org"), null);
     CorsConfiguration cors = corsFor(listed, "/fhir/Goal");
     assertThat(cors.checkOrigin("https://ehr.example.org")).isEqualTo("https://ehr.example.org");
     assertThat(cors.checkOrigin("https://elsewhere.example.com")).isNull();

@@ -5,7 +5,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import health.commonground.fhir.FhirInterceptor;
 import health.commonground.security.ActingUser;
-import health.commonground.security.ActingUsers;
+import health.commonground.security.ResourceAccess;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
@@ -32,7 +32,8 @@ public class TestActingUser {
       String who = request.getHeader(HEADER);
       if (who != null && who.contains("/")) {
         String[] parts = who.split("/", 2);
-        ActingUsers.set(request, new ActingUser(parts[0], parts[1], null));
+        ResourceAccess.set(
+            request, ResourceAccess.of(request).actingAs(new ActingUser(parts[0], parts[1], null)));
       }
       return true;
     }

@@ -6,6 +6,7 @@ import health.commonground.divergence.DivergenceDimension;
 import health.commonground.divergence.DivergenceService;
 import health.commonground.fhir.ResourceWriter;
 import health.commonground.security.ActingUser;
+import health.commonground.security.ResourceAccess;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -137,13 +138,23 @@ public final class JointReviewBenchmark {
     Practitioner clinician = new Practitioner();
     clinician.addName().setFamily("Bench").addGiven("Robin");
     String practitioner =
-        writer.create(clinician, null, ActingUser.SYSTEM).resource().getIdElement().getIdPart();
+        writer
+            .create(clinician, null, ResourceAccess.system(ActingUser.SYSTEM))
+            .resource()
+            .getIdElement()
+            .getIdPart();
     Patient client = new Patient();
     client.addName().setFamily("Sixty").addGiven("Sam");
     client.addGeneralPractitioner(new Reference("Practitioner/" + practitioner));
     String patient =
-        writer.create(client, null, ActingUser.SYSTEM).resource().getIdElement().getIdPart();
-    ActingUser therapist = new ActingUser("Practitioner", practitioner, "Robin Bench");
+        writer
+            .create(client, null, ResourceAccess.system(ActingUser.SYSTEM))
+            .resource()
+            .getIdElement()
+            .getIdPart();
+    ResourceAccess therapist =
+        ResourceAccess.system(ActingUser.SYSTEM)
+            .actingAs(new ActingUser("Practitioner", practitioner, "Robin Bench"));
     for (int i = 0; i < 30; i++) {
       Goal mine =
           actions.recordClientGoal(

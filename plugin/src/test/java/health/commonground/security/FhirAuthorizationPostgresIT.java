@@ -1,0 +1,19 @@
+package health.commonground.security;
+
+import health.commonground.testing.SharedPostgres;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * {@link FhirAuthorizationIT} on a real PostgreSQL: the access boundary's conditions are SQL, so
+ * each rule is proven on the production database too.
+ */
+@ActiveProfiles("postgres")
+class FhirAuthorizationPostgresIT extends FhirAuthorizationIT {
+
+  @DynamicPropertySource
+  static void postgres(DynamicPropertyRegistry registry) {
+    SharedPostgres.datasource(registry, "authorization");
+  }
+}
