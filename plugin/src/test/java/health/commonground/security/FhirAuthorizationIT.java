@@ -467,10 +467,11 @@ class FhirAuthorizationIT {
     // A clinician's conditional create of a Patient finds only the clients they treat.
     String clinician =
         sandbox.userToken("Practitioner/" + therapistA, "openid fhirUser user/*.cruds");
-    String lucia = json(patient("Lucía", therapistA));
+    // Not treated by this clinician, so no match, and a new client of someone else is refused.
+    String lucia = json(patient("Lucía", therapistB));
     HttpResponse<String> byName =
         post("/fhir/Patient", clinician, lucia, "If-None-Exist", "_id=" + clientB);
-    assertThat(byName.statusCode()).isEqualTo(201);
+    assertThat(byName.statusCode()).isEqualTo(403);
     assertThat(byName.body()).doesNotContain(clientB);
     HttpResponse<String> treated =
         post("/fhir/Patient", clinician, lucia, "If-None-Exist", "_id=" + clientA);
@@ -507,7 +508,8 @@ class FhirAuthorizationIT {
     // Denied: a PUT of that client's record, to point a placeholder at it.
     HttpResponse<String> put =
         post("/fhir", clinician, json(placeholderTransaction(null, clientB)));
-    assertThat(put.statusCode()).isEqualTo(404);
+    assertThat(put.statusCode()).isIn(403, 404);
+    assertThat(put.body()).doesNotContain("Lucía");
     assertThat(goalsOf(clientB)).isEqualTo(goalsOfB);
     // Allowed: the same transaction for a client the clinician treats.
     int goalsOfA = goalsOf(clientA);
