@@ -86,9 +86,15 @@ final class CallerAccess implements ResourceAccess {
       return true;
     }
     Optional<SqlCondition> condition = readable(type);
-    SearchQuery query = SearchQuery.ofIds(type, List.of(id), boundary.registry());
     boolean visible =
-        boundary.store().count(condition.isEmpty() ? query : query.and(condition.get())) > 0;
+        condition.isEmpty()
+            ? boundary.store().exists(type, id)
+            : boundary
+                    .store()
+                    .count(
+                        SearchQuery.ofIds(type, List.of(id), boundary.registry())
+                            .and(condition.get()))
+                > 0;
     if (visible) {
       readable.add(type + "/" + id);
     }
