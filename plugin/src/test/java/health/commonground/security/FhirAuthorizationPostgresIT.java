@@ -14,6 +14,6 @@ class FhirAuthorizationPostgresIT extends FhirAuthorizationIT {
 
   @DynamicPropertySource
   static void postgres(DynamicPropertyRegistry registry) {
-    SharedPostgres.datasource(registry, "authorization");
+    SharedPostgres.datasource(registry, "access_rules");
   }
 }
