@@ -100,6 +100,16 @@ class CapabilityStatementCustomizer implements FhirInterceptor {
         resource.setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE);
         resource.setReadHistory(true);
         resource.setUpdateCreate(true);
+        // Literal (relative and absolute) and logical (identifier) references are kept as sent;
+        // only relative references to the types held here must resolve, so enforced is not
+        // claimed for all.
+        for (CapabilityStatement.ReferenceHandlingPolicy policy :
+            List.of(
+                CapabilityStatement.ReferenceHandlingPolicy.LITERAL,
+                CapabilityStatement.ReferenceHandlingPolicy.LOGICAL,
+                CapabilityStatement.ReferenceHandlingPolicy.LOCAL)) {
+          resource.addReferencePolicy(policy);
+        }
       }
       for (StructureDefinition profile : ig.ofType(StructureDefinition.class)) {
         if ("resource".equals(profile.getKind().toCode())

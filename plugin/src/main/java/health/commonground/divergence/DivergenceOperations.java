@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.commonground.fhir.FhirPlainProvider;
+import health.commonground.fhir.IfMatch;
 import health.commonground.security.ResourceAccess;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -360,17 +361,7 @@ class DivergenceOperations implements FhirPlainProvider {
 
   /** The version an If-Match header (W/"3" or "3") asks for, or null without one. */
   static Long ifMatch(RequestDetails request) {
-    String header = request.getHeader("If-Match");
-    if (header == null || header.isBlank()) {
-      return null;
-    }
-    String value = header.trim().replaceFirst("^W/", "").replace("\"", "");
-    try {
-      return Long.valueOf(value);
-    } catch (NumberFormatException e) {
-      throw new InvalidRequestException(
-          "If-Match must be a version ETag such as W/\"3\", not '" + header + "'");
-    }
+    return IfMatch.version(request.getHeader("If-Match"), "If-Match");
   }
 
   private static String ref(Reference reference) {

@@ -257,13 +257,26 @@ public class ResourceWriter {
 
   /** Marks the write of an existing resource as a logical deletion in its Provenance. */
   @Transactional
-  public Written replaceAsDeletion(Resource resource, String id, ResourceAccess access) {
+  public Written replaceAsDeletion(
+      Resource resource, String id, Long ifMatchVersion, ResourceAccess access) {
     if (!access.canRead(resource.fhirType(), id)) {
       throw new ResourceNotFoundException(resource.fhirType() + "/" + id + " does not exist");
     }
     Optional<Long> current = store.lockCurrentVersion(resource.fhirType(), id);
     if (current.isEmpty()) {
       throw new ResourceNotFoundException(resource.fhirType() + "/" + id + " does not exist");
+    }
+    if (ifMatchVersion != null && !current.get().equals(ifMatchVersion)) {
+      throw new PreconditionFailedException(
+          "If-Match: version "
+              + ifMatchVersion
+              + " of "
+              + resource.fhirType()
+              + "/"
+              + id
+              + " is not current (current is "
+              + current.get()
+              + "); read it again before deleting it");
     }
     Resource previous = toResource(store.read(resource.fhirType(), id).orElseThrow());
     WriteBatch batch = new WriteBatch();
@@ -309,24 +322,42 @@ public class ResourceWriter {
     }
   }
 
+  /**
+   * Relative references to the types this server holds must resolve here (checked at the end of the
+   * unit of work); references to types held elsewhere (Condition, Observation, …) and absolute URLs
+   * to other servers are what partners send and are kept as they are.
+   */
   private void collectReferences(Resource resource, WriteBatch batch) {
     for (Reference reference :
         fhirContext.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
       String value = reference.getReference();
-      if (value == null || value.startsWith("#")) {
+      if (value == null
+          || value.startsWith("#")
+          || value.contains("://")
+          || value.startsWith("urn:")) {
         continue;
       }
       Optional<LocalReference> local = LocalReference.parse(value);
-      if (local.isPresent() && !registry.params(local.get().type()).isEmpty()) {
-        batch.references.add(local.get().relative());
-      } else if (!value.contains("://") && !value.startsWith("urn:")) {
-        throw new UnprocessableEntityException(
-            fhirContext,
-            OperationOutcomes.error(
-                IssueType.INVALID,
-                "Reference '" + value + "' is neither Type/id, an absolute URL nor a URN",
-                null));
+      if (local.isPresent()) {
+        if (!registry.params(local.get().type()).isEmpty()) {
+          batch.references.add(local.get().relative());
+        }
+        continue;
       }
+      throw new UnprocessableEntityException(
+          fhirContext,
+          OperationOutcomes.error(
+              IssueType.INVALID,
+              "Reference '"
+                  + value
+                  + "' is not a reference this server can keep: use Type/id (an id of 1-64"
+                  + " letters, digits, '-' or '.'), an absolute URL, a urn:uuid: or urn:oid:, or #id"
+                  + " for a contained resource"
+                  + (value.contains("?")
+                      ? "; a conditional reference (Type?search) is resolved only inside a"
+                          + " transaction Bundle"
+                      : ""),
+              null));
     }
   }
 

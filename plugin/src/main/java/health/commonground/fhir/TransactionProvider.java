@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.annotation.TransactionParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.commonground.security.ResourceAccess;
 import health.commonground.store.LocalReference;
@@ -37,6 +38,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 public class TransactionProvider implements FhirPlainProvider {
+
+  private static final java.util.regex.Pattern CONDITIONAL_REFERENCE =
+      java.util.regex.Pattern.compile("^[A-Z][A-Za-z]+\\?.+$");
 
   private final FhirContext fhirContext;
   private final ResourceWriter writer;
@@ -108,9 +112,11 @@ public class TransactionProvider implements FhirPlainProvider {
         placeholders.put(entry.getFullUrl(), typeAndId(entry.getRequest().getUrl()));
       }
     }
-    for (BundleEntryComponent entry : entries) {
-      if (entry.getResource() != null) {
-        resolvePlaceholders(entry.getResource(), placeholders);
+    for (int i = 0; i < entries.size(); i++) {
+      Resource resource = entries.get(i).getResource();
+      if (resource != null) {
+        resolvePlaceholders(resource, placeholders);
+        resolveConditionalReferences(resource, access, i);
       }
     }
 
@@ -249,7 +255,7 @@ public class TransactionProvider implements FhirPlainProvider {
           throw new InvalidRequestException(
               "request.url '" + url + "' does not name a " + entry.getResource().fhirType());
         }
-        Long ifMatch = ifMatch(entry.getRequest().getIfMatch());
+        Long ifMatch = IfMatch.version(entry.getRequest().getIfMatch(), "request.ifMatch");
         yield written(writer.update(entry.getResource(), target.id(), ifMatch, access, batch));
       }
       case GET -> read(url, access);
@@ -323,6 +329,38 @@ public class TransactionProvider implements FhirPlainProvider {
     }
   }
 
+  /**
+   * A conditional reference ({@code Patient?identifier=system|value}) becomes the one resource the
+   * caller may read that matches; none or several is 412, and nothing of the Bundle is written.
+   */
+  private void resolveConditionalReferences(Resource resource, ResourceAccess access, int index) {
+    for (Reference reference :
+        fhirContext.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+      String value = reference.getReference();
+      if (value == null || !CONDITIONAL_REFERENCE.matcher(value).matches()) {
+        continue;
+      }
+      int question = value.indexOf('?');
+      String type = value.substring(0, question);
+      List<StoredVersion> matches = writer.matches(type, value.substring(question + 1), access);
+      if (matches.size() != 1) {
+        String message =
+            "Bundle.entry["
+                + index
+                + "]: the conditional reference '"
+                + value
+                + "' matches "
+                + (matches.isEmpty() ? "no resource" : "more than one resource")
+                + "; it must match exactly one";
+        throw new PreconditionFailedException(
+            message,
+            OperationOutcomes.error(
+                OperationOutcome.IssueType.NOTFOUND, message, "Bundle.entry[" + index + "]"));
+      }
+      reference.setReference(type + "/" + matches.get(0).id());
+    }
+  }
+
   private static String typeAndId(String url) {
     return reference(url).relative();
   }
@@ -330,17 +368,5 @@ public class TransactionProvider implements FhirPlainProvider {
   private static LocalReference reference(String url) {
     return LocalReference.parse(url)
         .orElseThrow(() -> new InvalidRequestException("request.url '" + url + "' is not Type/id"));
-  }
-
-  private static Long ifMatch(String etag) {
-    if (etag == null || etag.isBlank()) {
-      return null;
-    }
-    String digits = etag.replace("W/", "").replace("\"", "").trim();
-    try {
-      return Long.valueOf(digits);
-    } catch (NumberFormatException e) {
-      throw new InvalidRequestException("request.ifMatch '" + etag + "' is not a version ETag");
-    }
   }
 }

@@ -22,13 +22,11 @@ public final class GoalAcceptances {
   public record Acceptance(String individual, String status) {
 
     public boolean byClient() {
-      return individual != null
-          && (individual.startsWith("Patient/") || individual.startsWith("RelatedPerson/"));
+      return Voice.of(individual).filter(Voice.CLIENT::equals).isPresent();
     }
 
     public boolean byClinician() {
-      return individual != null
-          && (individual.startsWith("Practitioner/") || individual.startsWith("PractitionerRole/"));
+      return Voice.of(individual).filter(Voice.CLINICIAN::equals).isPresent();
     }
   }
 

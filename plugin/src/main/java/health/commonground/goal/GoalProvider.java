@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import health.commonground.fhir.FhirProperties;
+import health.commonground.fhir.IfMatch;
 import health.commonground.fhir.OperationOutcomes;
 import health.commonground.fhir.ResourceWriter;
 import health.commonground.fhir.StoredResourceProvider;
@@ -29,10 +30,20 @@ class GoalProvider extends StoredResourceProvider<Goal> {
 
   @Delete
   public MethodOutcome delete(@IdParam IdType id, RequestDetails request) {
+    Long ifMatch = IfMatch.version(request.getHeader("If-Match"), "If-Match");
     Goal goal = read(id.toVersionless());
     if (goal.getLifecycleStatus() != Goal.GoalLifecycleStatus.ENTEREDINERROR) {
       goal.setLifecycleStatus(Goal.GoalLifecycleStatus.ENTEREDINERROR);
-      writer.replaceAsDeletion(goal, id.getIdPart(), ResourceAccess.of(request));
+      writer.replaceAsDeletion(goal, id.getIdPart(), ifMatch, ResourceAccess.of(request));
+    } else if (ifMatch != null && !ifMatch.toString().equals(goal.getMeta().getVersionId())) {
+      throw new ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException(
+          "If-Match: version "
+              + ifMatch
+              + " of Goal/"
+              + id.getIdPart()
+              + " is not current (current is "
+              + goal.getMeta().getVersionId()
+              + ")");
     }
     MethodOutcome outcome = new MethodOutcome();
     outcome.setOperationOutcome(

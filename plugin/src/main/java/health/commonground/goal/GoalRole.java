@@ -28,20 +28,16 @@ public enum GoalRole {
 
   /**
    * The role a goal has: shared when it declares the SharedGoal profile, otherwise decided by who
-   * expressed it. Empty when neither tells (the goal then fails validation).
+   * expressed it (however the reference names them, see {@link Voice}). Empty when neither tells:
+   * an unclassified goal, typically from another record, for a clinician to classify.
    */
   public static Optional<GoalRole> of(Goal goal) {
     if (goal.getMeta().hasProfile(SHARED.profile)) {
       return Optional.of(SHARED);
     }
-    String expressedBy = goal.getExpressedBy().getReference();
-    if (expressedBy != null) {
-      if (expressedBy.startsWith("Patient/") || expressedBy.startsWith("RelatedPerson/")) {
-        return Optional.of(CLIENT);
-      }
-      if (expressedBy.startsWith("Practitioner/") || expressedBy.startsWith("PractitionerRole/")) {
-        return Optional.of(THERAPIST);
-      }
+    Optional<Voice> voice = Voice.of(goal.getExpressedBy());
+    if (voice.isPresent()) {
+      return Optional.of(voice.get() == Voice.CLIENT ? CLIENT : THERAPIST);
     }
     for (GoalRole role : values()) {
       if (goal.getMeta().hasProfile(role.profile)) {

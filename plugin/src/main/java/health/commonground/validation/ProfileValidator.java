@@ -34,6 +34,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class ProfileValidator {
 
+  /** The core validator's message id for a declared profile it cannot find. */
+  private static final String UNKNOWN_PROFILE = "Validation_VAL_Profile_Unknown";
+
   private final FhirContext fhirContext;
   private final LeanCoreDefinitions coreDefinitions;
   private final ValidationSupportChain chain;
@@ -128,7 +131,22 @@ public class ProfileValidator {
 
   /** Validates without waiting for the warm-up: for the warm-up itself. */
   ValidationResult validateNow(IBaseResource resource) {
-    return validator.validateWithResult(resource);
+    return unknownProfilesAsWarnings(validator.validateWithResult(resource));
+  }
+
+  /**
+   * A profile we do not hold (US Core, another IG) is reported, not refused: partners declare their
+   * own profiles, and the resource is still held to base R4 and to every profile we hold.
+   */
+  private static ValidationResult unknownProfilesAsWarnings(ValidationResult result) {
+    for (SingleValidationMessage message : result.getMessages()) {
+      if (message.getMessageId() != null
+          && message.getMessageId().startsWith(UNKNOWN_PROFILE)
+          && message.getSeverity() == ResultSeverityEnum.ERROR) {
+        message.setSeverity(ResultSeverityEnum.WARNING);
+      }
+    }
+    return result;
   }
 
   boolean isWarm() {

@@ -29,7 +29,8 @@ abstract class AbstractFhirApiIT
         TransactionScenarios,
         ValidationScenarios,
         BadInputScenarios,
-        StoredJsonScenarios {
+        StoredJsonScenarios,
+        ForeignContentScenarios {
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder()

@@ -121,11 +121,23 @@ interface ValidationScenarios extends FhirApiSupport {
     Goal created = create(goal);
     assertThat(created.getMeta().hasProfile(CLIENT_GOAL)).isTrue();
 
+    // A client goal that does not say its language, of a client whose record does not say it
+    // either, does not fit ClientGoal: it is kept as base R4, still the client's goal.
     Goal withoutLanguage = clientGoal(newPatient().getIdElement());
     withoutLanguage.getMeta().getProfile().clear();
     withoutLanguage.setLanguage(null);
     Response response = post("Goal", "application/fhir+json", json(withoutLanguage));
-    assertThat(response.status()).isEqualTo(422);
+    assertThat(response.status()).isEqualTo(201);
+    Goal kept = parse(Goal.class, response);
+    assertThat(kept.getMeta().hasProfile(CLIENT_GOAL)).isFalse();
+    assertThat(kept.hasLanguage()).isFalse();
+    Bundle byRole =
+        client()
+            .search()
+            .byUrl("Goal?role=client&_id=" + kept.getIdElement().getIdPart())
+            .returnBundle(Bundle.class)
+            .execute();
+    assertThat(byRole.getEntry()).hasSize(1);
   }
 
   @Test
