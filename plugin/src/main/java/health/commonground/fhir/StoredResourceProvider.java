@@ -36,7 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
@@ -155,12 +154,10 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
    * A resource outside what the caller may see is answered exactly like one that does not exist.
    */
   protected void checkVisible(IdType id, RequestDetails request) {
-    Optional<SqlCondition> readable = ResourceAccess.of(request).readable(typeName);
-    if (readable.isPresent()) {
+    ResourceAccess access = ResourceAccess.of(request);
+    if (access.readable(typeName).isPresent()) {
       ResourceWriter.checkId(id.getIdPart());
-      SearchQuery query =
-          SearchQuery.ofIds(typeName, List.of(id.getIdPart()), registry).and(readable.get());
-      if (store.count(query) == 0) {
+      if (!access.canRead(typeName, id.getIdPart())) {
         throw notFound(id);
       }
     }

@@ -60,7 +60,16 @@ public class TransactionProvider implements FhirPlainProvider {
 
   @Transaction
   public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
-    return process(bundle, ResourceAccess.of(request));
+    Bundle response = process(bundle, ResourceAccess.of(request));
+    // Bundle.entry.fullUrl is absolute for resources the server holds (bdl-7, and what clients
+    // resolve references against).
+    String base = request.getFhirServerBase();
+    for (BundleEntryComponent entry : response.getEntry()) {
+      if (entry.hasFullUrl() && !entry.getFullUrl().contains("://") && base != null) {
+        entry.setFullUrl(base + "/" + entry.getFullUrl());
+      }
+    }
+    return response;
   }
 
   /**

@@ -90,6 +90,7 @@ interface ForeignContentScenarios extends FhirApiSupport {
         .setUrl("Goal");
     Bundle response = client().transaction().withBundle(bundle).execute();
     String patientId = response.getEntry().get(0).getResponse().getLocation().split("/")[1];
+    assertThat(response.getEntry().get(0).getFullUrl()).isEqualTo(base() + "/Patient/" + patientId);
 
     // A second transaction names the same client by identifier only.
     Bundle again = new Bundle().setType(Bundle.BundleType.TRANSACTION);

@@ -754,6 +754,8 @@ class FhirAuthorizationIT {
   void invalidWritesAreAuditedToo() throws Exception {
     Goal invalid = clientGoal(clientA, "No language");
     invalid.setLanguage(null);
+    // Declaring ClientGoal holds it to the profile, which asks for the language.
+    invalid.getMeta().addProfile(health.commonground.goal.GoalRole.CLIENT.profile());
     assertThat(status(() -> system.create().resource(invalid).execute())).isEqualTo(422);
     IGenericClient auditor = client(sandbox.backendToken("system/AuditEvent.rs"));
     assertThat(audit(auditor, "subtype=create&outcome=4"))
