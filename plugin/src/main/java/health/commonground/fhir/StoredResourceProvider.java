@@ -3,6 +3,7 @@ package health.commonground.fhir;
 import ca.uhn.fhir.model.api.Include;
 import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
 import ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum;
+import ca.uhn.fhir.model.valueset.BundleEntryTransactionMethodEnum;
 import ca.uhn.fhir.rest.annotation.ConditionalUrlParam;
 import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.Create;
@@ -144,7 +145,14 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
     List<IBaseResource> page = new ArrayList<>();
     for (StoredVersion version :
         store.history(typeName, id, sinceInstant, visible, start, pageSize)) {
-      page.add(writer.toResource(version));
+      Resource resource = writer.toResource(version);
+      // A history entry says how the version came to be (bdl-3): created, or replaced.
+      ResourceMetadataKeyEnum.ENTRY_TRANSACTION_METHOD.put(
+          resource,
+          version.version() == 1
+              ? BundleEntryTransactionMethodEnum.POST
+              : BundleEntryTransactionMethodEnum.PUT);
+      page.add(resource);
     }
     return new StoreBundleProvider(
         page, store.historyCount(typeName, id, sinceInstant, visible), start, pageSize);

@@ -51,6 +51,18 @@ interface ForeignContentScenarios extends FhirApiSupport {
     assertThat(updated.getMeta().getVersionId()).isEqualTo("2");
     assertThat(updated.getNote()).hasSize(1);
     assertSameContent("updated", changed, updated);
+    Bundle history =
+        client()
+            .history()
+            .onInstance(updated.getIdElement().toVersionless())
+            .returnBundle(Bundle.class)
+            .execute();
+    // Each history entry says how its version came to be (bdl-3).
+    assertThat(history.getEntry())
+        .extracting(e -> e.getRequest().getMethod())
+        .containsExactly(Bundle.HTTPVerb.PUT, Bundle.HTTPVerb.POST);
+    assertThat(history.getEntry())
+        .allSatisfy(e -> assertThat(e.getRequest().getUrl()).isNotBlank());
 
     String xml =
         fhir()
