@@ -183,7 +183,9 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
     List<IBaseResource> page = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (StoredVersion match : found.matches()) {
-      page.add(writer.toResource(match));
+      Resource resource = writer.toResource(match);
+      ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(resource, BundleEntrySearchModeEnum.MATCH);
+      page.add(resource);
       ids.add(match.id());
     }
     addIncludes(page, ids, includes, access);

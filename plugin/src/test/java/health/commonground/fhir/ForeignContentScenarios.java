@@ -200,6 +200,42 @@ interface ForeignContentScenarios extends FhirApiSupport {
     assertThat(current.status()).isEqualTo(200);
   }
 
+  @Test
+  default void elementsKeepWhatIsMandatoryAndEverySearchEntrySaysItsMode() {
+    String patient = foreignPatient(UUID.randomUUID().toString());
+    Goal goal = create(parseGoal(foreignGoal("us-core-goal.json", patient)));
+    String id = goal.getIdElement().getIdPart();
+    Response subset = get("Goal/" + id + "?_elements=target");
+    assertThat(subset.status()).isEqualTo(200);
+    Goal read = parse(Goal.class, subset);
+    assertThat(read.hasTarget()).isTrue();
+    assertThat(read.hasLifecycleStatus()).isTrue();
+    assertThat(read.getDescription().hasText()).isTrue();
+    assertThat(read.getSubject().getReference()).isEqualTo("Patient/" + patient);
+    assertThat(read.hasNote()).isFalse();
+    assertThat(read.getMeta().getTag())
+        .anySatisfy(t -> assertThat(t.getCode()).isEqualTo("SUBSETTED"));
+
+    for (String query :
+        List.of(
+            "Goal?patient=" + patient + "&_format=xml",
+            "Goal?patient=" + patient + "&_include=Goal:patient",
+            "Goal?patient=" + patient)) {
+      Response response = get(query);
+      Bundle bundle = parse(Bundle.class, response);
+      assertThat(bundle.getEntry()).as(query).isNotEmpty();
+      assertThat(bundle.getEntry())
+          .as(query)
+          .allSatisfy(
+              e ->
+                  assertThat(e.getSearch().getMode())
+                      .isEqualTo(
+                          e.getResource() instanceof Goal
+                              ? Bundle.SearchEntryMode.MATCH
+                              : Bundle.SearchEntryMode.INCLUDE));
+    }
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
 
   private String foreignPatient(String mrn) {
