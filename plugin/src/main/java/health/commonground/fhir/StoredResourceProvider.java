@@ -341,6 +341,11 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
     outcome.setId(written.resource().getIdElement());
     outcome.setResource(written.resource());
     outcome.setCreated(written.created());
+    // What Prefer: return=OperationOutcome answers with.
+    outcome.setOperationOutcome(
+        OperationOutcomes.information(
+            (written.created() ? "Created " : "Stored ")
+                + written.resource().getIdElement().toUnqualified().getValue()));
     return outcome;
   }
 

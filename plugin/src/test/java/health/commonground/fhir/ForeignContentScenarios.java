@@ -236,6 +236,37 @@ interface ForeignContentScenarios extends FhirApiSupport {
     }
   }
 
+  @Test
+  default void preferHeadersAreHonoured() {
+    String patient = foreignPatient(UUID.randomUUID().toString());
+    Response outcome =
+        post(
+            "Goal",
+            "application/fhir+json",
+            foreignGoal("mcc-goal.json", patient),
+            "Prefer",
+            "return=OperationOutcome");
+    assertThat(outcome.status()).isEqualTo(201);
+    assertThat(parse(OperationOutcome.class, outcome).getIssueFirstRep().getDiagnostics())
+        .startsWith("Created Goal/");
+    Response minimal =
+        post(
+            "Goal",
+            "application/fhir+json",
+            foreignGoal("mcc-goal.json", patient),
+            "Prefer",
+            "return=minimal");
+    assertThat(minimal.status()).isEqualTo(201);
+    assertThat(minimal.body()).isEmpty();
+    assertThat(minimal.header("Location")).contains("/Goal/");
+
+    String unknown = "Goal?patient=" + patient + "&partner-only-param=1";
+    assertThat(get(unknown).status()).isEqualTo(400);
+    Response lenient = get(unknown, "Prefer", "handling=lenient");
+    assertThat(lenient.status()).isEqualTo(200);
+    assertThat(parse(Bundle.class, lenient).getEntry()).hasSize(2);
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
 
   private String foreignPatient(String mrn) {
