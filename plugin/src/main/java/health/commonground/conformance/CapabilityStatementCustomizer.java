@@ -5,7 +5,6 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import health.commonground.fhir.FhirInterceptor;
 import health.commonground.store.SearchParam;
 import health.commonground.store.SearchParamRegistry;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
@@ -36,12 +35,19 @@ class CapabilityStatementCustomizer implements FhirInterceptor {
   private static final Map<String, String> CORE_OPERATIONS =
       Map.of("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate");
 
+  /** Types the server records itself (audit, Provenance of every write). */
+  private static final java.util.Set<String> READ_ONLY =
+      java.util.Set.of("AuditEvent", "Provenance");
+
   private final SearchParamRegistry registry;
   private final ImplementationGuide ig;
+  private final ca.uhn.fhir.context.FhirContext fhir;
 
-  CapabilityStatementCustomizer(SearchParamRegistry registry, ImplementationGuide ig) {
+  CapabilityStatementCustomizer(
+      SearchParamRegistry registry, ImplementationGuide ig, ca.uhn.fhir.context.FhirContext fhir) {
     this.registry = registry;
     this.ig = ig;
+    this.fhir = fhir;
   }
 
   @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
@@ -64,12 +70,29 @@ class CapabilityStatementCustomizer implements FhirInterceptor {
       // The same endpoint takes batch Bundles; HAPI only announces the transaction.
       rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);
     }
-    List<String> revIncludes = new ArrayList<>();
+    statement.setPublisher("Common Ground");
+    String version = CapabilityStatementCustomizer.class.getPackage().getImplementationVersion();
+    statement.getSoftware().setVersion(version);
+    // SMART App Launch: the endpoints are in .well-known/smart-configuration beside this.
+    CapabilityStatement.CapabilityStatementRestSecurityComponent security = rest.getSecurity();
+    security.setCors(true);
+    security
+        .addService()
+        .addCoding(
+            new org.hl7.fhir.r4.model.Coding(
+                "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                "SMART-on-FHIR",
+                "SMART on FHIR"));
+    security.setDescription(
+        "SMART App Launch 2.x (EHR and standalone launch, backend services); the authorization"
+            + " endpoints are published at .well-known/smart-configuration");
+    Map<String, java.util.Set<String>> revIncludes = new java.util.LinkedHashMap<>();
     for (CapabilityStatementRestResourceComponent resource :
         statement.getRestFirstRep().getResource()) {
       for (SearchParam param : registry.params(resource.getType())) {
         if (param.kind() == SearchParam.Kind.REFERENCE) {
-          revIncludes.add(resource.getType() + ":" + param.name());
+          revIncludes.put(
+              resource.getType() + ":" + param.name(), targets(resource.getType(), param.name()));
         }
       }
     }
@@ -93,7 +116,13 @@ class CapabilityStatementCustomizer implements FhirInterceptor {
             resource.addSearchInclude(type + ":" + param.name());
           }
         }
-        revIncludes.forEach(resource::addSearchRevInclude);
+        // Only reverse includes that can match this type: their parameter may point at it.
+        revIncludes.forEach(
+            (revInclude, targets) -> {
+              if (targets.isEmpty() || targets.contains(type)) {
+                resource.addSearchRevInclude(revInclude);
+              }
+            });
         resource.addSearchParam().setName("_id").setType(SearchParamType.TOKEN);
         resource.addSearchParam().setName("_lastUpdated").setType(SearchParamType.DATE);
         resource.setConditionalCreate(true);
@@ -111,6 +140,24 @@ class CapabilityStatementCustomizer implements FhirInterceptor {
           resource.addReferencePolicy(policy);
         }
       }
+      if (registry.params(type).isEmpty()) {
+        // The published conformance resources: read and search by id or url, nothing to include.
+        resource.getSearchInclude().clear();
+        resource.getSearchRevInclude().clear();
+      }
+      if (READ_ONLY.contains(type)) {
+        // Recorded by the server itself: readable, never written through the API.
+        resource
+            .getInteraction()
+            .removeIf(
+                i ->
+                    i.getCode() == CapabilityStatement.TypeRestfulInteraction.CREATE
+                        || i.getCode() == CapabilityStatement.TypeRestfulInteraction.UPDATE
+                        || i.getCode() == CapabilityStatement.TypeRestfulInteraction.DELETE);
+        resource.setConditionalCreateElement(null);
+        resource.setUpdateCreateElement(null);
+        resource.getOperation().removeIf(o -> o.getName().equals("validate"));
+      }
       for (StructureDefinition profile : ig.ofType(StructureDefinition.class)) {
         if ("resource".equals(profile.getKind().toCode())
             && type.equals(profile.getType())
@@ -125,6 +172,25 @@ class CapabilityStatementCustomizer implements FhirInterceptor {
         }
       }
     }
+  }
+
+  /** The resource types a reference search parameter may point at; empty for any. */
+  private java.util.Set<String> targets(String type, String name) {
+    java.util.Set<String> targets = new java.util.HashSet<>();
+    ig.byTypeAndId("SearchParameter", type + "-" + name)
+        .ifPresent(
+            r ->
+                ((org.hl7.fhir.r4.model.SearchParameter) r)
+                    .getTarget()
+                    .forEach(t -> targets.add(t.getValue())));
+    if (targets.isEmpty()) {
+      ca.uhn.fhir.context.RuntimeSearchParam core =
+          fhir.getResourceDefinition(type).getSearchParam(name);
+      if (core != null) {
+        targets.addAll(core.getTargets());
+      }
+    }
+    return targets;
   }
 
   /**

@@ -30,7 +30,8 @@ abstract class AbstractFhirApiIT
         ValidationScenarios,
         BadInputScenarios,
         StoredJsonScenarios,
-        ForeignContentScenarios {
+        ForeignContentScenarios,
+        CapabilityWalkScenarios {
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
@@ -76,6 +77,11 @@ abstract class AbstractFhirApiIT
   @Override
   public String accessToken() {
     return tokens.backendBearer();
+  }
+
+  @Override
+  public String auditorToken() {
+    return tokens.backendToken("system/AuditEvent.rs");
   }
 
   @Override

@@ -49,6 +49,9 @@ interface FhirApiSupport {
   /** A current bearer token for the FHIR API (a backend service's, with every permission). */
   String accessToken();
 
+  /** A backend service's token that may read the AuditEvent log. */
+  String auditorToken();
+
   // ---- raw HTTP --------------------------------------------------------------------------------
 
   record Response(int status, java.net.http.HttpHeaders headers, String body) {
@@ -79,7 +82,7 @@ interface FhirApiSupport {
   default Response get(String path, String... headers) {
     HttpRequest.Builder request = request(path).GET();
     for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
+      request.setHeader(headers[i], headers[i + 1]);
     }
     return send(request);
   }
