@@ -35,11 +35,10 @@ class SandboxExposureGuard implements BeanFactoryPostProcessor, EnvironmentAware
 
   @Override
   public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
-    problem(environment)
-        .ifPresent(
-            problem -> {
-              throw problem;
-            });
+    Optional<UnsafeDeploymentException> problem = problem(environment);
+    if (problem.isPresent()) {
+      throw problem.get();
+    }
   }
 
   /** What is unsafe about this configuration, if anything. */
