@@ -14,6 +14,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
@@ -26,9 +27,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.interfaces.RSAPrivateKey;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -60,7 +58,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 class SmartKeycloakIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String PASSWORD = "demo-password";
+  private static final KeycloakTestRealm REALM = new KeycloakTestRealm();
+  private static final String PASSWORD = REALM.demoPassword();
   private static final String FRAMING_EHR = "https://ehr.example.org";
   private static final Path APP_LOG = Path.of("target/smart-it/app.log");
   private static final Pattern JWT =
@@ -91,7 +90,7 @@ class SmartKeycloakIT {
     registry.add("commonground.smart.ehrs[0].name", () -> "Test EHR");
     registry.add("commonground.smart.ehrs[0].iss", () -> "http://127.0.0.1:" + EHR_PORT + "/fhir");
     registry.add("commonground.smart.ehrs[0].client-id", () -> "common-ground");
-    registry.add("commonground.smart.ehrs[0].client-secret", () -> "common-ground-demo-secret");
+    registry.add("commonground.smart.ehrs[0].client-secret", REALM::clientSecret);
     registry.add("commonground.smart.ehrs[0].frame-ancestors[0]", () -> FRAMING_EHR);
     // Keycloak's access tokens live 300 s: with this skew every page load after 5 s refreshes.
     registry.add("commonground.smart.refresh-skew", () -> "295s");
@@ -111,9 +110,9 @@ class SmartKeycloakIT {
     ehr.start();
     long started = System.nanoTime();
     keycloak.start(
-        Path.of(System.getProperty("keycloak.realm", "../deploy/keycloak/realm-commonground.json")),
+        REALM.write(Path.of("target/smart-it/realm-commonground.json")),
         Path.of(System.getProperty("keycloak.extension")),
-        Map.of("COMMONGROUND_FHIR_BASE_URL", ehr.iss(), "COMMONGROUND_APP_BASE_URL", APP));
+        REALM.environment(ehr.iss(), APP));
     System.out.printf("Keycloak ready in %d s%n", (System.nanoTime() - started) / 1_000_000_000);
   }
 
@@ -128,6 +127,7 @@ class SmartKeycloakIT {
     if (keycloak != null) {
       keycloak.stop();
     }
+    REALM.close();
     if (ehr != null) {
       ehr.stop();
     }
@@ -411,11 +411,11 @@ class SmartKeycloakIT {
   void backendServiceGetsSystemScopesWithPrivateKeyJwtAndLaunchRegistrationIsGuarded()
       throws Exception {
     String tokenEndpoint = keycloak.realmUrl() + "/protocol/openid-connect/token";
-    RSAPrivateKey key = demoKey();
+    RSAKey key = REALM.backendKey();
     SignedJWT assertion =
         new SignedJWT(
             new JWSHeader.Builder(JWSAlgorithm.RS384)
-                .keyID("backend-service-demo")
+                .keyID(key.getKeyID())
                 .type(JOSEObjectType.JWT)
                 .build(),
             new JWTClaimsSet.Builder()
@@ -426,7 +426,7 @@ class SmartKeycloakIT {
                 .issueTime(new Date())
                 .expirationTime(Date.from(Instant.now().plusSeconds(120)))
                 .build());
-    assertion.sign(new RSASSASigner(key));
+    assertion.sign(new RSASSASigner(key.toRSAPrivateKey()));
     HttpResponse<String> response =
         postForm(
             tokenEndpoint,
@@ -523,7 +523,7 @@ class SmartKeycloakIT {
         postForm(
             keycloak.realmUrl() + "/protocol/openid-connect/token",
             Map.of("grant_type", "client_credentials"),
-            "ehr-launcher:ehr-launcher-demo-secret");
+            "ehr-launcher:" + REALM.ehrLauncherSecret());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     String token = JSON.readTree(response.body()).path("access_token").asText();
     TOKENS_ISSUED.add(token);
@@ -542,7 +542,7 @@ class SmartKeycloakIT {
             APP + "/launch/callback",
             "code_verifier",
             verifier),
-        "common-ground:common-ground-demo-secret");
+        "common-ground:" + REALM.clientSecret());
   }
 
   private static HttpResponse<String> postForm(String url, Map<String, String> form, String basic)
@@ -590,14 +590,6 @@ class SmartKeycloakIT {
   private static JsonNode claims(String jwt) throws IOException {
     String payload = jwt.split("\\.")[1];
     return JSON.readTree(Base64.getUrlDecoder().decode(payload));
-  }
-
-  private static RSAPrivateKey demoKey() throws Exception {
-    String pem = Files.readString(Path.of(System.getProperty("keycloak.demo-key")));
-    String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-    return (RSAPrivateKey)
-        KeyFactory.getInstance("RSA")
-            .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
   }
 
   private static String query(String url, String name) {
