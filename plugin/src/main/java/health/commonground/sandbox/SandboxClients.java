@@ -14,11 +14,13 @@ import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.web.context.request.RequestContextHolder;
 
 /**
  * The sandbox's OAuth clients, from {@code commonground.sandbox.clients}. Built per look-up so that
- * {@code {baseUrl}} in a redirect URI is this server's URL as the request reached it.
+ * {@code {baseUrl}} in a redirect URI is this server's URL as the request reached it. Refresh
+ * tokens rotate: each refresh answers a new one and the used one is refused after.
  */
 class SandboxClients implements RegisteredClientRepository {
 
@@ -99,6 +101,7 @@ class SandboxClients implements RegisteredClientRepository {
                 .requireAuthorizationConsent(false)
                 .tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.RS384)
                 .build())
+        .tokenSettings(TokenSettings.builder().reuseRefreshTokens(false).build())
         .build();
   }
 

@@ -21,9 +21,9 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
@@ -62,9 +62,10 @@ class SandboxConfig {
     return new LaunchContexts();
   }
 
+  /** In memory; also tells the FHIR API which of its access tokens were revoked. */
   @Bean
-  OAuth2AuthorizationService sandboxAuthorizations() {
-    return new InMemoryOAuth2AuthorizationService();
+  SandboxAuthorizations sandboxAuthorizations() {
+    return new SandboxAuthorizations();
   }
 
   /**
@@ -156,6 +157,20 @@ class SandboxConfig {
             server,
             as ->
                 as.oidc(Customizer.withDefaults())
+                    .authorizationEndpoint(
+                        authorize ->
+                            authorize.authenticationProviders(
+                                providers ->
+                                    providers.forEach(
+                                        provider -> {
+                                          if (provider
+                                              instanceof
+                                              OAuth2AuthorizationCodeRequestAuthenticationProvider
+                                                  codeRequests) {
+                                            codeRequests.setAuthenticationValidator(
+                                                ExactRedirectUris.validator());
+                                          }
+                                        })))
                     .tokenEndpoint(
                         token -> token.accessTokenResponseHandler(tokens.responseHandler()))
                     .clientAuthentication(

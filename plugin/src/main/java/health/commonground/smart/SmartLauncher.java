@@ -110,15 +110,16 @@ class SmartLauncher {
     }
     if (session == null) {
       throw new SmartLaunchException(
-          "This sign-in does not belong to an open launch (the session may have ended). Launch the app"
-              + " again.");
+          "This sign-in does not belong to an open launch (the session may have ended). Launch the"
+              + " app again.");
     }
     Map<String, PendingLaunch> pending = pending(session);
     PendingLaunch launch = pending.remove(state);
     session.setAttribute(PENDING, pending);
     if (launch == null) {
       throw new SmartLaunchException(
-          "The sign-in answer's state does not match a launch started here; the launch was stopped.");
+          "The sign-in answer's state does not match a launch started here; the launch was"
+              + " stopped.");
     }
     if (launch.startedAt().plus(properties.launchTimeout()).isBefore(clock.instant())) {
       throw new SmartLaunchException("The launch took too long. Launch the app again.");
@@ -206,13 +207,20 @@ class SmartLauncher {
             ehr -> {
               try {
                 SmartConfiguration configuration = discovery.discover(smart.iss());
-                if (configuration.revocationEndpoint() != null && smart.refreshToken() != null) {
+                if (configuration.revocationEndpoint() == null) {
+                  return;
+                }
+                // The refresh token first (servers withdraw what was issued with it), then the
+                // access token itself, for servers that keep the two apart.
+                if (smart.refreshToken() != null) {
                   tokens.revoke(
                       ehr,
                       configuration.revocationEndpoint(),
                       smart.refreshToken(),
                       "refresh_token");
                 }
+                tokens.revoke(
+                    ehr, configuration.revocationEndpoint(), smart.accessToken(), "access_token");
               } catch (SmartLaunchException e) {
                 log.info("Revocation skipped for {}: {}", smart.ehrName(), e.getMessage());
               }
