@@ -15,12 +15,12 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
-import org.springframework.web.context.request.RequestContextHolder;
 
 /**
- * The sandbox's OAuth clients, from {@code commonground.sandbox.clients}. Built per look-up so that
- * {@code {baseUrl}} in a redirect URI is this server's URL as the request reached it. Refresh
- * tokens rotate: each refresh answers a new one and the used one is refused after.
+ * The sandbox's OAuth clients, from {@code commonground.sandbox.clients}. {@code {baseUrl}} in a
+ * redirect URI is this server's own base URL (configured, or as bound at start-up; never a
+ * request's Host). Refresh tokens rotate: each refresh answers a new one and the used one is
+ * refused after.
  */
 class SandboxClients implements RegisteredClientRepository {
 
@@ -41,11 +41,13 @@ class SandboxClients implements RegisteredClientRepository {
           "Condition");
 
   private final Map<String, SandboxProperties.Client> clients;
+  private final ServerUrls urls;
 
-  SandboxClients(SandboxProperties properties) {
+  SandboxClients(SandboxProperties properties, ServerUrls urls) {
     this.clients =
         properties.clients().stream()
             .collect(Collectors.toMap(SandboxProperties.Client::clientId, Function.identity()));
+    this.urls = urls;
   }
 
   SandboxProperties.Client client(String clientId) {
@@ -66,7 +68,7 @@ class SandboxClients implements RegisteredClientRepository {
     return client == null ? null : registered(client);
   }
 
-  private static RegisteredClient registered(SandboxProperties.Client client) {
+  private RegisteredClient registered(SandboxProperties.Client client) {
     RegisteredClient.Builder builder =
         RegisteredClient.withId(client.clientId()).clientId(client.clientId());
     switch (client.kind()) {
@@ -105,18 +107,9 @@ class SandboxClients implements RegisteredClientRepository {
         .build();
   }
 
-  private static List<String> redirectUris(SandboxProperties.Client client) {
-    String base =
-        RequestContextHolder.getRequestAttributes() == null ? null : ServerUrls.requestBase();
-    List<String> uris = new ArrayList<>();
-    for (String uri : client.redirectUris()) {
-      if (!uri.contains("{baseUrl}")) {
-        uris.add(uri);
-      } else if (base != null) {
-        uris.add(uri.replace("{baseUrl}", base));
-      }
-    }
-    return uris;
+  private List<String> redirectUris(SandboxProperties.Client client) {
+    String base = urls.ownBase();
+    return client.redirectUris().stream().map(uri -> uri.replace("{baseUrl}", base)).toList();
   }
 
   private static Set<String> interactiveScopes() {

@@ -53,8 +53,8 @@ class SandboxConfig {
   static final String SESSION_CONTEXT_KEY = "COMMONGROUND_SANDBOX_SECURITY_CONTEXT";
 
   @Bean
-  SandboxClients sandboxClients(SandboxProperties properties) {
-    return new SandboxClients(properties);
+  SandboxClients sandboxClients(SandboxProperties properties, ServerUrls urls) {
+    return new SandboxClients(properties, urls);
   }
 
   @Bean

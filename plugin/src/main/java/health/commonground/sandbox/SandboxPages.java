@@ -99,8 +99,8 @@ class SandboxPages {
   String index() {
     return page(
         "SMART sandbox",
-        "<p><a href=\"launch\">EHR launcher</a>: start the app as a clinician with a client's"
-            + " chart open.</p><p><a href=\"login\">Sign in</a> as a demo clinician or client.</p>");
+        "<p><a href=\"launch\">EHR launcher</a>: start the app as a clinician with a client's chart"
+            + " open.</p><p><a href=\"login\">Sign in</a> as a demo clinician or client.</p>");
   }
 
   @GetMapping(value = "/login", produces = MediaType.TEXT_HTML_VALUE)
@@ -137,7 +137,7 @@ class SandboxPages {
     users("Patient").forEach(u -> body.append(option(u)));
     body.append("</select></label></p>")
         .append("<p><label>App launch URL <input name=\"app\" size=\"60\" value=\"")
-        .append(HtmlUtils.htmlEscape(ServerUrls.requestBase() + "/launch"))
+        .append(HtmlUtils.htmlEscape(urls.ownBase() + "/launch"))
         .append("\"></label></p><p><label><input type=\"checkbox\" name=\"banner\" value=\"true\">")
         .append(" App shows the patient banner</label></p>")
         .append("<p><button type=\"submit\">Launch</button></p></form>");
@@ -162,8 +162,7 @@ class SandboxPages {
     // The EHR session is the clinician's: the app's authorization then needs no second sign-in.
     signInAs(clinician, request, response);
     String id =
-        launches.mint(
-            client.id(), null, clinician.id(), banner, ServerUrls.requestBase() + STYLE_PATH);
+        launches.mint(client.id(), null, clinician.id(), banner, urls.ownBase() + STYLE_PATH);
     response.sendRedirect(
         app
             + (app.contains("?") ? "&" : "?")
@@ -221,8 +220,7 @@ class SandboxPages {
     session.removeAttribute(AUTHORIZATION_AWAITING_PATIENT);
     // No EHR around the app, so it shows who the record is about.
     String launch =
-        launches.mint(
-            client.id(), null, clinician.id(), true, ServerUrls.requestBase() + STYLE_PATH);
+        launches.mint(client.id(), null, clinician.id(), true, urls.ownBase() + STYLE_PATH);
     response.sendRedirect(authorization + "&launch=" + encode(launch));
   }
 
@@ -259,7 +257,7 @@ class SandboxPages {
             Boolean.TRUE.equals(launch.get("need_patient_banner")),
             launch.get("smart_style_url") instanceof String style
                 ? style
-                : ServerUrls.requestBase() + STYLE_PATH);
+                : urls.ownBase() + STYLE_PATH);
     return Map.of("launch", id, "iss", urls.fhirBase());
   }
 

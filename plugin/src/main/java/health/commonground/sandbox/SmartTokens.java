@@ -45,6 +45,8 @@ class SmartTokens implements OAuth2TokenCustomizer<JwtEncodingContext> {
   public void customize(JwtEncodingContext context) {
     Optional<SmartContext> smart =
         smartContext(context.getAuthorization(), context.getAuthorizedScopes());
+    // The issuer as configured or bound at start-up, not as the token request's Host named it.
+    context.getClaims().issuer(urls.issuer());
     if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
       context.getClaims().audience(List.of(urls.fhirBase()));
       context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
@@ -127,7 +129,7 @@ class SmartTokens implements OAuth2TokenCustomizer<JwtEncodingContext> {
           String style =
               s.launch() != null && s.launch().smartStyleUrl() != null
                   ? s.launch().smartStyleUrl()
-                  : ServerUrls.requestBase() + SandboxPages.STYLE_PATH;
+                  : urls.ownBase() + SandboxPages.STYLE_PATH;
           parameters.put("smart_style_url", style);
           if (s.fhirUser() != null) {
             parameters.put("fhirUser", urls.fhirBase() + "/" + s.fhirUser());

@@ -63,7 +63,7 @@ class SmartLauncher {
     SmartConfiguration configuration = discovery.discover(resolved.iss());
     String state = Pkce.randomToken();
     String verifier = Pkce.newVerifier();
-    String redirectUri = ehrs.appBaseUrl(request) + "/launch/callback";
+    String redirectUri = ehrs.appBaseUrl() + "/launch/callback";
     SmartProperties.Ehr ehr = resolved.ehr();
 
     HttpSession session = request.getSession(true);
@@ -110,16 +110,15 @@ class SmartLauncher {
     }
     if (session == null) {
       throw new SmartLaunchException(
-          "This sign-in does not belong to an open launch (the session may have ended). Launch the"
-              + " app again.");
+          "This sign-in does not belong to an open launch (the session may have ended). Launch the app"
+              + " again.");
     }
     Map<String, PendingLaunch> pending = pending(session);
     PendingLaunch launch = pending.remove(state);
     session.setAttribute(PENDING, pending);
     if (launch == null) {
       throw new SmartLaunchException(
-          "The sign-in answer's state does not match a launch started here; the launch was"
-              + " stopped.");
+          "The sign-in answer's state does not match a launch started here; the launch was stopped.");
     }
     if (launch.startedAt().plus(properties.launchTimeout()).isBefore(clock.instant())) {
       throw new SmartLaunchException("The launch took too long. Launch the app again.");
