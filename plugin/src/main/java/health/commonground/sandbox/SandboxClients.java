@@ -2,6 +2,7 @@ package health.commonground.sandbox;
 
 import health.commonground.security.ServerUrls;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,12 +47,25 @@ class SandboxClients implements RegisteredClientRepository {
   SandboxClients(SandboxProperties properties, ServerUrls urls) {
     this.clients =
         properties.clients().stream()
-            .collect(Collectors.toMap(SandboxProperties.Client::clientId, Function.identity()));
+            .collect(
+                Collectors.toMap(
+                    SandboxProperties.Client::clientId,
+                    Function.identity(),
+                    (a, b) -> a,
+                    LinkedHashMap::new));
     this.urls = urls;
   }
 
   SandboxProperties.Client client(String clientId) {
     return clients.get(clientId);
+  }
+
+  /** The clients that take part in a user's authorization (not backend services), in order. */
+  List<String> interactiveClientIds() {
+    return clients.values().stream()
+        .filter(c -> c.kind() != SandboxProperties.Kind.BACKEND)
+        .map(SandboxProperties.Client::clientId)
+        .toList();
   }
 
   @Override

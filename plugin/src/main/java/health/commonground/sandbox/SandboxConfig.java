@@ -18,7 +18,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -204,10 +203,7 @@ class SandboxConfig {
                 exceptions.authenticationEntryPoint(
                     new LoginUrlAuthenticationEntryPoint("/sandbox/login")))
         .securityContext(context -> context.securityContextRepository(signIns))
-        .requestCache(cache -> cache.requestCache(pendingAuthorizations))
-        .csrf(
-            csrf ->
-                csrf.ignoringRequestMatchers(paths.matcher(HttpMethod.POST, "/sandbox/launches")));
+        .requestCache(cache -> cache.requestCache(pendingAuthorizations));
     return http.build();
   }
 }

@@ -82,8 +82,17 @@ class SmartTokens implements OAuth2TokenCustomizer<JwtEncodingContext> {
     String user = authorization.getPrincipalName();
     Optional<LocalReference> userRef = LocalReference.parse(user);
     Object launchId = request.getAdditionalParameters().get("launch");
+    // Only a launch this authorization redeemed: the clinician and the app it was minted for.
     Optional<LaunchContexts.Launch> launch =
-        launchId == null ? Optional.empty() : launches.find(launchId.toString());
+        (launchId instanceof String id
+                ? launches.redeemed(id)
+                : Optional.<LaunchContexts.Launch>empty())
+            .filter(
+                l ->
+                    userRef.isPresent()
+                        && userRef.get().type().equals("Practitioner")
+                        && userRef.get().id().equals(l.practitioner())
+                        && l.clientId().equals(authorization.getRegisteredClientId()));
     String patient = launch.map(LaunchContexts.Launch::patient).orElse(null);
     if (patient == null
         && userRef.isPresent()
