@@ -4,18 +4,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.commonground.smart.AppSessions;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -41,7 +48,8 @@ class EhrStyleController {
       Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3})?(px|rem|em|%)");
   private static final Pattern FONT = Pattern.compile("[A-Za-z0-9 ,'\"\\-]{1,120}");
   private static final Duration KEEP = Duration.ofMinutes(10);
-  private static final int MAX_BYTES = 64 * 1024;
+  static final int MAX_BYTES = 64 * 1024;
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** SMART style property → our custom property, with the check its value must pass. */
@@ -131,24 +139,71 @@ class EhrStyleController {
     return css;
   }
 
-  private JsonNode fetch(URI uri) throws IOException, InterruptedException {
-    HttpResponse<InputStream> response =
-        http.send(
+  /**
+   * The style JSON at the URI: the whole answer within 3 s (headers and body; a server dripping its
+   * body slowly is cut off), at most 64 KB (reading stops beyond), HTTP 200 only.
+   */
+  JsonNode fetch(URI uri) throws IOException, InterruptedException {
+    CompletableFuture<HttpResponse<byte[]>> answer =
+        http.sendAsync(
             HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(3))
+                .timeout(READ_TIMEOUT)
                 .header("Accept", MediaType.APPLICATION_JSON_VALUE)
                 .GET()
                 .build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-    try (InputStream body = response.body()) {
-      if (response.statusCode() != 200) {
-        throw new IOException("HTTP " + response.statusCode());
+            info ->
+                HttpResponse.BodySubscribers.fromSubscriber(new CappedBody(), CappedBody::bytes));
+    HttpResponse<byte[]> response;
+    try {
+      response = answer.get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw new IOException("no complete answer within " + READ_TIMEOUT.toSeconds() + " s");
+    } catch (ExecutionException e) {
+      throw new IOException(e.getCause());
+    }
+    if (response.statusCode() != 200) {
+      throw new IOException("HTTP " + response.statusCode());
+    }
+    return JSON.readTree(response.body());
+  }
+
+  /** Collects a response body up to {@link #MAX_BYTES}; beyond that it stops reading. */
+  private static final class CappedBody implements Flow.Subscriber<List<ByteBuffer>> {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private Flow.Subscription subscription;
+    private boolean tooLarge;
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      this.subscription = subscription;
+      subscription.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+      for (ByteBuffer buffer : buffers) {
+        byte[] chunk = new byte[buffer.remaining()];
+        buffer.get(chunk);
+        bytes.write(chunk, 0, chunk.length);
       }
-      byte[] bytes = body.readNBytes(MAX_BYTES + 1);
-      if (bytes.length > MAX_BYTES) {
-        throw new IOException("style larger than " + MAX_BYTES + " bytes");
+      if (bytes.size() > MAX_BYTES && !tooLarge) {
+        tooLarge = true;
+        subscription.cancel();
       }
-      return JSON.readTree(bytes);
+    }
+
+    @Override
+    public void onError(Throwable error) {}
+
+    @Override
+    public void onComplete() {}
+
+    byte[] bytes() {
+      if (tooLarge) {
+        throw new IllegalStateException("style larger than " + MAX_BYTES + " bytes");
+      }
+      return bytes.toByteArray();
     }
   }
 
