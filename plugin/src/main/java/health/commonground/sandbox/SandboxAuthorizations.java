@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -17,6 +18,10 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
  * token withdraws its access token too) and when an authorization code is presented a second time
  * (the tokens issued from it are withdrawn, OAuth 2.0 Security BCP). The FHIR API asks it about
  * each token it is shown, as the tokens are JWTs it otherwise trusts until they expire.
+ *
+ * <p>Refresh tokens rotate; a refresh token presented again after it was rotated out means it was
+ * copied, so the grant's current refresh and access tokens are withdrawn too (OAuth 2.0 Security
+ * BCP, refresh token reuse detection).
  */
 final class SandboxAuthorizations implements OAuth2AuthorizationService, RevokedAccessTokens {
 
@@ -25,11 +30,31 @@ final class SandboxAuthorizations implements OAuth2AuthorizationService, Revoked
   /** Withdrawn access token → when it would have expired (then it needs no remembering). */
   private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
 
+  /** Rotated-out refresh token → the grant it belonged to, until it would have expired. */
+  private final Map<String, RotatedOut> rotatedOut = new ConcurrentHashMap<>();
+
   private final Clock clock = Clock.systemUTC();
+
+  private record RotatedOut(String authorizationId, Instant expires) {}
 
   @Override
   public void save(OAuth2Authorization authorization) {
+    OAuth2Authorization before = stored.findById(authorization.getId());
     stored.save(authorization);
+    if (before != null
+        && before.getRefreshToken() != null
+        && authorization.getRefreshToken() != null) {
+      OAuth2RefreshToken old = before.getRefreshToken().getToken();
+      if (!old.getTokenValue().equals(authorization.getRefreshToken().getToken().getTokenValue())) {
+        Instant now = clock.instant();
+        rotatedOut.values().removeIf(r -> r.expires().isBefore(now));
+        rotatedOut.put(
+            old.getTokenValue(),
+            new RotatedOut(
+                authorization.getId(),
+                old.getExpiresAt() == null ? now.plusSeconds(3600) : old.getExpiresAt()));
+      }
+    }
     OAuth2Authorization.Token<OAuth2AccessToken> access = authorization.getAccessToken();
     if (access != null && access.isInvalidated()) {
       withdraw(access.getToken());
@@ -51,7 +76,31 @@ final class SandboxAuthorizations implements OAuth2AuthorizationService, Revoked
 
   @Override
   public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
-    return stored.findByToken(token, tokenType);
+    OAuth2Authorization found = stored.findByToken(token, tokenType);
+    if (found == null
+        && token != null
+        && (tokenType == null || OAuth2TokenType.REFRESH_TOKEN.equals(tokenType))) {
+      RotatedOut reused = rotatedOut.remove(token);
+      if (reused != null) {
+        withdrawGrant(reused.authorizationId());
+      }
+    }
+    return found;
+  }
+
+  private void withdrawGrant(String authorizationId) {
+    OAuth2Authorization current = stored.findById(authorizationId);
+    if (current == null) {
+      return;
+    }
+    OAuth2Authorization.Builder withdrawn = OAuth2Authorization.from(current);
+    if (current.getRefreshToken() != null) {
+      withdrawn.invalidate(current.getRefreshToken().getToken());
+    }
+    if (current.getAccessToken() != null) {
+      withdrawn.invalidate(current.getAccessToken().getToken());
+    }
+    save(withdrawn.build());
   }
 
   @Override

@@ -411,8 +411,26 @@ class SandboxAuthorizationIT {
     String next = (String) refreshed.get("refresh_token");
     assertThat(next).isNotNull().isNotEqualTo(used);
 
-    assertThat(sandbox.refresh(used)).containsEntry("error", "invalid_grant");
     assertThat(sandbox.refresh(next)).containsKey("access_token");
+    assertThat(sandbox.refresh(next))
+        .as("used once already")
+        .containsEntry("error", "invalid_grant");
+  }
+
+  @Test
+  void aRotatedOutRefreshTokenPresentedAgainWithdrawsTheWholeGrant() {
+    Map<String, Object> first =
+        sandbox.signInAndAuthorize("Patient/" + patient, "openid patient/Patient.rs", null);
+    String used = (String) first.get("refresh_token");
+    Map<String, Object> refreshed = sandbox.refresh(used);
+    String current = (String) refreshed.get("refresh_token");
+    String access = (String) refreshed.get("access_token");
+    assertThat(sandbox.fhirStatus("Patient/" + patient, access)).isEqualTo(200);
+
+    // The used one again: someone holds a copy. The grant's current tokens go too.
+    assertThat(sandbox.refresh(used)).containsEntry("error", "invalid_grant");
+    assertThat(sandbox.refresh(current)).containsEntry("error", "invalid_grant");
+    assertThat(sandbox.fhirStatus("Patient/" + patient, access)).isEqualTo(401);
   }
 
   @Test
