@@ -28,6 +28,7 @@ class SmartLauncher {
   private static final Logger log = LoggerFactory.getLogger(SmartLauncher.class);
   private static final String PENDING = SmartLauncher.class.getName() + ".pending";
   private static final int MAX_PENDING = 5;
+  private static final java.time.Duration RECENT = java.time.Duration.ofMinutes(1);
 
   private final RegisteredEhrs ehrs;
   private final SmartDiscovery discovery;
@@ -36,6 +37,9 @@ class SmartLauncher {
   private final SmartProperties properties;
   private final RestClient http;
   private final Clock clock;
+  private final Object[] refreshLocks = new Object[64];
+  private final Map<String, RecentRefresh> recentRefreshes =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   SmartLauncher(
       RegisteredEhrs ehrs,
@@ -51,6 +55,7 @@ class SmartLauncher {
     this.properties = properties;
     this.http = runtime.http();
     this.clock = runtime.clock();
+    java.util.Arrays.setAll(refreshLocks, i -> new Object());
   }
 
   /** Starts a launch and answers the authorization server URL to send the browser to. */
@@ -187,8 +192,7 @@ class SmartLauncher {
           ehrs.byName(smart.ehrName())
               .orElseThrow(() -> new SmartLaunchException("The EHR is no longer registered."));
       SmartConfiguration configuration = discovery.discover(smart.iss());
-      smart.refreshed(
-          tokens.refresh(ehr, configuration.tokenEndpoint(), smart.refreshToken()), now);
+      smart.refreshed(refreshOnce(ehr, configuration, smart.refreshToken(), now), now);
       session.setAttribute(SmartSession.ATTRIBUTE, smart);
       log.info("Access token refreshed for a session of {}", smart.ehrName());
       return Optional.of(smart);
@@ -198,6 +202,28 @@ class SmartLauncher {
       return smart.expiresAt().isAfter(now) ? Optional.of(smart) : Optional.empty();
     }
   }
+
+  /**
+   * One refresh per refresh token. Refresh tokens rotate, and an authorization server that sees a
+   * rotated-out one again withdraws the whole grant (reuse detection); two requests of one session
+   * arriving together near expiry would otherwise both present the same token. The second waits for
+   * the first and takes its answer (within this instance).
+   */
+  TokenResponse refreshOnce(
+      SmartProperties.Ehr ehr, SmartConfiguration configuration, String refreshToken, Instant now) {
+    synchronized (refreshLocks[Math.floorMod(refreshToken.hashCode(), refreshLocks.length)]) {
+      recentRefreshes.values().removeIf(r -> r.at().plus(RECENT).isBefore(now));
+      RecentRefresh done = recentRefreshes.get(refreshToken);
+      if (done != null) {
+        return done.response();
+      }
+      TokenResponse response = tokens.refresh(ehr, configuration.tokenEndpoint(), refreshToken);
+      recentRefreshes.put(refreshToken, new RecentRefresh(response, now));
+      return response;
+    }
+  }
+
+  private record RecentRefresh(TokenResponse response, Instant at) {}
 
   /** Hands the tokens back to the authorization server, where it allows that. */
   void revoke(SmartSession smart) {
