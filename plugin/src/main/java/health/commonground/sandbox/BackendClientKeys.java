@@ -7,6 +7,8 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,13 +22,15 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 
 /**
  * Verifies a backend client's {@code private_key_jwt} assertion with the public keys configured for
- * it (SMART asymmetric client authentication, RS384 or ES384), and checks iss, sub, aud and expiry
- * as Spring Authorization Server does.
+ * it (SMART asymmetric client authentication, RS384 or ES384), checks iss, sub, aud and expiry as
+ * Spring Authorization Server does, and refuses a replayed assertion or one living longer than
+ * SMART allows ({@link ClientAssertionReplayCheck}).
  */
 class BackendClientKeys implements JwtDecoderFactory<RegisteredClient> {
 
   private final SandboxClients clients;
   private final Map<String, JwtDecoder> decoders = new ConcurrentHashMap<>();
+  private final Map<String, Instant> usedAssertions = ClientAssertionReplayCheck.newMemory();
 
   BackendClientKeys(SandboxClients clients) {
     this.clients = clients;
@@ -63,7 +67,10 @@ class BackendClientKeys implements JwtDecoderFactory<RegisteredClient> {
     processor.setJWTClaimsSetVerifier((claims, context) -> {});
     NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
     decoder.setJwtValidator(
-        JwtClientAssertionDecoderFactory.DEFAULT_JWT_VALIDATOR_FACTORY.apply(registeredClient));
+        new ClientAssertionReplayCheck(
+            JwtClientAssertionDecoderFactory.DEFAULT_JWT_VALIDATOR_FACTORY.apply(registeredClient),
+            usedAssertions,
+            Clock.systemUTC()));
     return decoder;
   }
 }

@@ -2,6 +2,7 @@ package health.commonground.sandbox;
 
 import health.commonground.security.ServerUrls;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +15,13 @@ import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
-import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 
 /**
- * The sandbox's OAuth clients, from {@code commonground.sandbox.clients}. Built per look-up so that
- * {@code {baseUrl}} in a redirect URI is this server's URL as the request reached it.
+ * The sandbox's OAuth clients, from {@code commonground.sandbox.clients}. {@code {baseUrl}} in a
+ * redirect URI is this server's own base URL (configured, or as bound at start-up; never a
+ * request's Host). Refresh tokens rotate: each refresh answers a new one and the used one is
+ * refused after.
  */
 class SandboxClients implements RegisteredClientRepository {
 
@@ -39,15 +42,30 @@ class SandboxClients implements RegisteredClientRepository {
           "Condition");
 
   private final Map<String, SandboxProperties.Client> clients;
+  private final ServerUrls urls;
 
-  SandboxClients(SandboxProperties properties) {
+  SandboxClients(SandboxProperties properties, ServerUrls urls) {
     this.clients =
         properties.clients().stream()
-            .collect(Collectors.toMap(SandboxProperties.Client::clientId, Function.identity()));
+            .collect(
+                Collectors.toMap(
+                    SandboxProperties.Client::clientId,
+                    Function.identity(),
+                    (a, b) -> a,
+                    LinkedHashMap::new));
+    this.urls = urls;
   }
 
   SandboxProperties.Client client(String clientId) {
     return clients.get(clientId);
+  }
+
+  /** The clients that take part in a user's authorization (not backend services), in order. */
+  List<String> interactiveClientIds() {
+    return clients.values().stream()
+        .filter(c -> c.kind() != SandboxProperties.Kind.BACKEND)
+        .map(SandboxProperties.Client::clientId)
+        .toList();
   }
 
   @Override
@@ -64,7 +82,7 @@ class SandboxClients implements RegisteredClientRepository {
     return client == null ? null : registered(client);
   }
 
-  private static RegisteredClient registered(SandboxProperties.Client client) {
+  private RegisteredClient registered(SandboxProperties.Client client) {
     RegisteredClient.Builder builder =
         RegisteredClient.withId(client.clientId()).clientId(client.clientId());
     switch (client.kind()) {
@@ -99,21 +117,13 @@ class SandboxClients implements RegisteredClientRepository {
                 .requireAuthorizationConsent(false)
                 .tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.RS384)
                 .build())
+        .tokenSettings(TokenSettings.builder().reuseRefreshTokens(false).build())
         .build();
   }
 
-  private static List<String> redirectUris(SandboxProperties.Client client) {
-    String base =
-        RequestContextHolder.getRequestAttributes() == null ? null : ServerUrls.requestBase();
-    List<String> uris = new ArrayList<>();
-    for (String uri : client.redirectUris()) {
-      if (!uri.contains("{baseUrl}")) {
-        uris.add(uri);
-      } else if (base != null) {
-        uris.add(uri.replace("{baseUrl}", base));
-      }
-    }
-    return uris;
+  private List<String> redirectUris(SandboxProperties.Client client) {
+    String base = urls.ownBase();
+    return client.redirectUris().stream().map(uri -> uri.replace("{baseUrl}", base)).toList();
   }
 
   private static Set<String> interactiveScopes() {

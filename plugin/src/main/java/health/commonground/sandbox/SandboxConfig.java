@@ -18,12 +18,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
@@ -53,8 +52,8 @@ class SandboxConfig {
   static final String SESSION_CONTEXT_KEY = "COMMONGROUND_SANDBOX_SECURITY_CONTEXT";
 
   @Bean
-  SandboxClients sandboxClients(SandboxProperties properties) {
-    return new SandboxClients(properties);
+  SandboxClients sandboxClients(SandboxProperties properties, ServerUrls urls) {
+    return new SandboxClients(properties, urls);
   }
 
   @Bean
@@ -62,9 +61,10 @@ class SandboxConfig {
     return new LaunchContexts();
   }
 
+  /** In memory; also tells the FHIR API which of its access tokens were revoked. */
   @Bean
-  OAuth2AuthorizationService sandboxAuthorizations() {
-    return new InMemoryOAuth2AuthorizationService();
+  SandboxAuthorizations sandboxAuthorizations() {
+    return new SandboxAuthorizations();
   }
 
   /**
@@ -156,6 +156,20 @@ class SandboxConfig {
             server,
             as ->
                 as.oidc(Customizer.withDefaults())
+                    .authorizationEndpoint(
+                        authorize ->
+                            authorize.authenticationProviders(
+                                providers ->
+                                    providers.forEach(
+                                        provider -> {
+                                          if (provider
+                                              instanceof
+                                              OAuth2AuthorizationCodeRequestAuthenticationProvider
+                                                  codeRequests) {
+                                            codeRequests.setAuthenticationValidator(
+                                                ExactRedirectUris.validator());
+                                          }
+                                        })))
                     .tokenEndpoint(
                         token -> token.accessTokenResponseHandler(tokens.responseHandler()))
                     .clientAuthentication(
@@ -189,10 +203,7 @@ class SandboxConfig {
                 exceptions.authenticationEntryPoint(
                     new LoginUrlAuthenticationEntryPoint("/sandbox/login")))
         .securityContext(context -> context.securityContextRepository(signIns))
-        .requestCache(cache -> cache.requestCache(pendingAuthorizations))
-        .csrf(
-            csrf ->
-                csrf.ignoringRequestMatchers(paths.matcher(HttpMethod.POST, "/sandbox/launches")));
+        .requestCache(cache -> cache.requestCache(pendingAuthorizations));
     return http.build();
   }
 }

@@ -46,6 +46,7 @@ import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.util.HtmlUtils;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The sandbox's pages: sign in as a demo clinician or client, an EHR launcher that starts the app
@@ -69,6 +70,7 @@ class SandboxPages {
   private final LaunchContexts launches;
   private final ServerUrls urls;
   private final TreatedClients treatedClients;
+  private final SandboxClients clients;
   private final HttpSessionSecurityContextRepository signIns =
       new HttpSessionSecurityContextRepository();
   private final HttpSessionRequestCache pendingAuthorizations = new HttpSessionRequestCache();
@@ -79,13 +81,15 @@ class SandboxPages {
       FhirContext fhirContext,
       LaunchContexts launches,
       ServerUrls urls,
-      TreatedClients treatedClients) {
+      TreatedClients treatedClients,
+      SandboxClients clients) {
     this.store = store;
     this.registry = registry;
     this.fhirContext = fhirContext;
     this.launches = launches;
     this.urls = urls;
     this.treatedClients = treatedClients;
+    this.clients = clients;
     signIns.setSpringSecurityContextKey(SandboxConfig.SESSION_CONTEXT_KEY);
     pendingAuthorizations.setSessionAttrName("COMMONGROUND_SANDBOX_SAVED_REQUEST");
   }
@@ -127,19 +131,44 @@ class SandboxPages {
     }
   }
 
+  /**
+   * The EHR launcher: a clinician opens the chart of one of their clients and launches an app (by
+   * its launch URL and OAuth client) from it. The first clinician's first client is preselected.
+   */
   @GetMapping(value = "/launch", produces = MediaType.TEXT_HTML_VALUE)
   String launcher(CsrfToken csrf) {
     StringBuilder body = new StringBuilder("<form method=\"post\" action=\"launch\">");
     body.append(csrfField(csrf));
     body.append("<p><label>Clinician <select name=\"practitioner\">");
-    users("Practitioner").forEach(u -> body.append(option(u)));
+    List<DemoUser> clinicians = users("Practitioner");
+    clinicians.forEach(u -> body.append(option(u, false)));
+    Set<String> firstTreated =
+        clinicians.isEmpty()
+            ? Set.of()
+            : treatedClients.of(
+                "Practitioner",
+                LocalReference.parse(clinicians.get(0).reference()).orElseThrow().id());
     body.append("</select></label></p><p><label>Client's chart <select name=\"patient\">");
-    users("Patient").forEach(u -> body.append(option(u)));
+    boolean selected = false;
+    for (DemoUser patient : users("Patient")) {
+      boolean first =
+          !selected
+              && firstTreated.contains(
+                  LocalReference.parse(patient.reference()).orElseThrow().id());
+      selected |= first;
+      body.append(option(patient, first));
+    }
+    body.append("</select></label></p><p><label>App (OAuth client) <select name=\"client_id\">");
+    clients
+        .interactiveClientIds()
+        .forEach(
+            id -> body.append("<option>").append(HtmlUtils.htmlEscape(id)).append("</option>"));
     body.append("</select></label></p>")
         .append("<p><label>App launch URL <input name=\"app\" size=\"60\" value=\"")
-        .append(HtmlUtils.htmlEscape(ServerUrls.requestBase() + "/launch"))
+        .append(HtmlUtils.htmlEscape(urls.ownBase() + "/launch"))
         .append("\"></label></p><p><label><input type=\"checkbox\" name=\"banner\" value=\"true\">")
         .append(" App shows the patient banner</label></p>")
+        .append("<p><small>Only a client the clinician treats can be opened.</small></p>")
         .append("<p><button type=\"submit\">Launch</button></p></form>");
     return page("EHR launcher", body.toString());
   }
@@ -148,22 +177,30 @@ class SandboxPages {
   void launch(
       @RequestParam String practitioner,
       @RequestParam String patient,
+      @RequestParam(name = "client_id", required = false) String clientId,
       @RequestParam String app,
       @RequestParam(defaultValue = "false") boolean banner,
       HttpServletRequest request,
       HttpServletResponse response)
       throws java.io.IOException {
     LocalReference clinician = demoUser(practitioner);
-    LocalReference client = demoUser(patient);
+    if (!clinician.type().equals("Practitioner")) {
+      throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Not a clinician: " + practitioner);
+    }
     URI appUri = URI.create(app);
     if (!"http".equals(appUri.getScheme()) && !"https".equals(appUri.getScheme())) {
       throw new IllegalArgumentException("The app launch URL must be http(s)");
     }
+    LocalReference client = treatedClient(clinician, patient);
+    if (clientId == null) {
+      clientId = clients.interactiveClientIds().stream().findFirst().orElse(null);
+    }
+    requireInteractiveClient(clientId);
     // The EHR session is the clinician's: the app's authorization then needs no second sign-in.
     signInAs(clinician, request, response);
     String id =
         launches.mint(
-            client.id(), null, clinician.id(), banner, ServerUrls.requestBase() + STYLE_PATH);
+            client.id(), null, clinician.id(), clientId, banner, urls.ownBase() + STYLE_PATH);
     response.sendRedirect(
         app
             + (app.contains("?") ? "&" : "?")
@@ -201,18 +238,7 @@ class SandboxPages {
   void pickPatient(@RequestParam String patient, HttpServletResponse response, HttpSession session)
       throws java.io.IOException {
     LocalReference clinician = requireClinician();
-    LocalReference client =
-        LocalReference.parse(patient)
-            .filter(r -> r.type().equals("Patient") && store.exists(r.type(), r.id()))
-            .orElseThrow(
-                () ->
-                    new ResponseStatusException(
-                        HttpStatus.BAD_REQUEST, "Not a client of the clinic: " + patient));
-    // The patient context opens the client's whole record: only for a client the clinician treats.
-    if (!treatedClients.of(clinician.type(), clinician.id()).contains(client.id())) {
-      throw new ResponseStatusException(
-          HttpStatus.FORBIDDEN, "You do not treat " + patient + "; choose one of your clients");
-    }
+    LocalReference client = treatedClient(clinician, patient);
     Object awaiting = session.getAttribute(AUTHORIZATION_AWAITING_PATIENT);
     if (!(awaiting instanceof String authorization)) {
       throw new ResponseStatusException(
@@ -222,20 +248,58 @@ class SandboxPages {
     // No EHR around the app, so it shows who the record is about.
     String launch =
         launches.mint(
-            client.id(), null, clinician.id(), true, ServerUrls.requestBase() + STYLE_PATH);
+            client.id(),
+            null,
+            clinician.id(),
+            UriComponentsBuilder.fromUriString(authorization)
+                .build()
+                .getQueryParams()
+                .getFirst("client_id"),
+            true,
+            urls.ownBase() + STYLE_PATH);
     response.sendRedirect(authorization + "&launch=" + encode(launch));
   }
 
-  /** The signed-in sandbox user when it is a clinician (a Practitioner). */
-  static Optional<LocalReference> signedInPractitioner() {
+  /** The signed-in sandbox user (a demo Practitioner or Patient). */
+  static Optional<LocalReference> signedInUser() {
     Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
     if (authentication == null
         || !authentication.isAuthenticated()
         || authentication instanceof AnonymousAuthenticationToken) {
       return Optional.empty();
     }
-    return LocalReference.parse(authentication.getName())
-        .filter(r -> r.type().equals("Practitioner"));
+    return LocalReference.parse(authentication.getName());
+  }
+
+  /** The signed-in sandbox user when it is a clinician (a Practitioner). */
+  static Optional<LocalReference> signedInPractitioner() {
+    return signedInUser().filter(r -> r.type().equals("Practitioner"));
+  }
+
+  /**
+   * A client of the clinic whom the clinician treats: a launch's patient context opens the client's
+   * whole record, so only for a client the clinician treats (people/TreatedClients).
+   */
+  private LocalReference treatedClient(LocalReference clinician, String patient) {
+    LocalReference client =
+        LocalReference.parse(patient.startsWith("Patient/") ? patient : "Patient/" + patient)
+            .filter(r -> r.type().equals("Patient") && store.exists(r.type(), r.id()))
+            .orElseThrow(
+                () ->
+                    new ResponseStatusException(
+                        HttpStatus.BAD_REQUEST, "Not a client of the clinic: " + patient));
+    if (!treatedClients.of(clinician.type(), clinician.id()).contains(client.id())) {
+      throw new ResponseStatusException(
+          HttpStatus.FORBIDDEN, "You do not treat " + patient + "; choose one of your clients");
+    }
+    return client;
+  }
+
+  private void requireInteractiveClient(String clientId) {
+    if (clientId == null || !clients.interactiveClientIds().contains(clientId)) {
+      throw new ResponseStatusException(
+          HttpStatus.BAD_REQUEST, "client_id must name an app registered with the sandbox");
+    }
   }
 
   private static LocalReference requireClinician() {
@@ -246,21 +310,43 @@ class SandboxPages {
                     HttpStatus.FORBIDDEN, "Only a signed-in clinician chooses a client here"));
   }
 
-  /** For tools and tests: mint an EHR launch without the page. */
+  /**
+   * For tools and tests: mint an EHR launch without the page. Like the launcher, only for the
+   * signed-in clinician (and with the sandbox session's CSRF token, header {@code X-CSRF-TOKEN}),
+   * for one of their clients and one app ({@code client_id}).
+   */
   @PostMapping(value = "/launches", consumes = MediaType.APPLICATION_JSON_VALUE)
   Map<String, Object> mintLaunch(@RequestBody Map<String, Object> launch) {
-    String patient = (String) launch.get("patient");
-    String practitioner = (String) launch.get("practitioner");
+    LocalReference clinician =
+        signedInPractitioner()
+            .orElseThrow(
+                () ->
+                    new ResponseStatusException(
+                        HttpStatus.FORBIDDEN, "Only a signed-in clinician launches an app"));
+    if (launch.get("practitioner") instanceof String practitioner
+        && !practitioner.equals(clinician.id())
+        && !practitioner.equals(clinician.relative())) {
+      throw new ResponseStatusException(
+          HttpStatus.FORBIDDEN, "A launch is for the signed-in clinician only");
+    }
+    if (!(launch.get("patient") instanceof String patient)) {
+      throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "patient is required");
+    }
+    LocalReference client = treatedClient(clinician, patient);
+    String clientId = launch.get("client_id") instanceof String id ? id : null;
+    requireInteractiveClient(clientId);
     String id =
         launches.mint(
-            patient,
-            (String) launch.get("encounter"),
-            practitioner,
+            client.id(),
+            launch.get("encounter") instanceof String encounter ? encounter : null,
+            clinician.id(),
+            clientId,
             Boolean.TRUE.equals(launch.get("need_patient_banner")),
             launch.get("smart_style_url") instanceof String style
                 ? style
-                : ServerUrls.requestBase() + STYLE_PATH);
-    return Map.of("launch", id, "iss", urls.fhirBase());
+                : urls.ownBase() + STYLE_PATH);
+    return Map.of(
+        "launch", id, "iss", urls.fhirBase(), "expires_in", LaunchContexts.LIFETIME.toSeconds());
   }
 
   @GetMapping(value = "/smart-style.json", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -345,10 +431,10 @@ class SandboxPages {
         + "</small></form>";
   }
 
-  private static String option(DemoUser user) {
+  private static String option(DemoUser user, boolean selected) {
     return "<option value=\""
         + HtmlUtils.htmlEscape(user.reference())
-        + "\">"
+        + (selected ? "\" selected>" : "\">")
         + HtmlUtils.htmlEscape(user.name())
         + "</option>";
   }

@@ -1,6 +1,7 @@
 package health.commonground.sandbox;
 
 import health.commonground.security.ServerUrls;
+import health.commonground.store.LocalReference;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,9 +14,10 @@ import org.springframework.web.util.HtmlUtils;
 /**
  * What SMART adds to an authorization request: {@code aud} must name this FHIR server (so a token
  * meant for it cannot be phished for another), and a {@code launch} must be one the launcher
- * minted. A signed-in clinician's standalone launch that asks for a patient ({@code
- * launch/patient}, no {@code launch}) first goes to the patient picker, as SMART has the
- * authorization server ask which patient; the pick comes back as a launch.
+ * minted, not yet used, for the signed-in clinician and the requesting {@code client_id}; it is
+ * redeemed (used up) once the clinician is signed in. A signed-in clinician's standalone launch
+ * that asks for a patient ({@code launch/patient}, no {@code launch}) first goes to the patient
+ * picker, as SMART has the authorization server ask which patient; the pick comes back as a launch.
  */
 class SmartAuthorizeRequestCheck extends OncePerRequestFilter {
 
@@ -43,8 +45,21 @@ class SmartAuthorizeRequestCheck extends OncePerRequestFilter {
     if (aud == null || !aud.replaceAll("/+$", "").equals(urls.fhirBase())) {
       problem =
           "aud must be this FHIR server's base URL, " + urls.fhirBase() + " (got " + aud + ")";
-    } else if (launch != null && launches.find(launch).isEmpty()) {
-      problem = "launch '" + launch + "' is unknown or expired; start again from the EHR launcher";
+    } else if (launch != null && request.getParameterValues("launch").length > 1) {
+      problem = "launch must be given once";
+    } else if (launch != null && !launches.isPending(launch)) {
+      problem = "launch is unknown, expired or already used; start again from the EHR launcher";
+    } else if (launch != null && SandboxPages.signedInUser().isPresent()) {
+      // Signed in: the launch is used up now, by this clinician and this app only. (Not signed in
+      // yet, the request comes back here after the sign-in.)
+      try {
+        launches.redeem(
+            launch,
+            SandboxPages.signedInPractitioner().map(LocalReference::id).orElse(""),
+            request.getParameter("client_id"));
+      } catch (LaunchContexts.RefusedLaunch refused) {
+        problem = refused.getMessage();
+      }
     }
     if (problem == null
         && launch == null

@@ -45,6 +45,8 @@ class SmartTokens implements OAuth2TokenCustomizer<JwtEncodingContext> {
   public void customize(JwtEncodingContext context) {
     Optional<SmartContext> smart =
         smartContext(context.getAuthorization(), context.getAuthorizedScopes());
+    // The issuer as configured or bound at start-up, not as the token request's Host named it.
+    context.getClaims().issuer(urls.issuer());
     if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
       context.getClaims().audience(List.of(urls.fhirBase()));
       context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
@@ -80,8 +82,17 @@ class SmartTokens implements OAuth2TokenCustomizer<JwtEncodingContext> {
     String user = authorization.getPrincipalName();
     Optional<LocalReference> userRef = LocalReference.parse(user);
     Object launchId = request.getAdditionalParameters().get("launch");
+    // Only a launch this authorization redeemed: the clinician and the app it was minted for.
     Optional<LaunchContexts.Launch> launch =
-        launchId == null ? Optional.empty() : launches.find(launchId.toString());
+        (launchId instanceof String id
+                ? launches.redeemed(id)
+                : Optional.<LaunchContexts.Launch>empty())
+            .filter(
+                l ->
+                    userRef.isPresent()
+                        && userRef.get().type().equals("Practitioner")
+                        && userRef.get().id().equals(l.practitioner())
+                        && l.clientId().equals(authorization.getRegisteredClientId()));
     String patient = launch.map(LaunchContexts.Launch::patient).orElse(null);
     if (patient == null
         && userRef.isPresent()
@@ -127,7 +138,7 @@ class SmartTokens implements OAuth2TokenCustomizer<JwtEncodingContext> {
           String style =
               s.launch() != null && s.launch().smartStyleUrl() != null
                   ? s.launch().smartStyleUrl()
-                  : ServerUrls.requestBase() + SandboxPages.STYLE_PATH;
+                  : urls.ownBase() + SandboxPages.STYLE_PATH;
           parameters.put("smart_style_url", style);
           if (s.fhirUser() != null) {
             parameters.put("fhirUser", urls.fhirBase() + "/" + s.fhirUser());

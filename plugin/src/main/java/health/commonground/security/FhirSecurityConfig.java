@@ -70,11 +70,12 @@ class FhirSecurityConfig {
       SecurityProperties properties,
       ServerUrls urls,
       ObjectProvider<JWKSource<SecurityContext>> localKeys,
+      ObjectProvider<RevokedAccessTokens> revoked,
       FhirContext fhirContext,
       ObjectProvider<AccessLog> accessLog)
       throws Exception {
     FhirAuthenticationErrors errors = new FhirAuthenticationErrors(fhirContext, accessLog);
-    JwtDecoder decoder = fhirTokenDecoder(properties, urls, localKeys);
+    JwtDecoder decoder = fhirTokenDecoder(properties, urls, localKeys, revoked);
     PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
     http.securityMatcher(paths.matcher("/fhir/**"))
         .authorizeHttpRequests(
@@ -129,7 +130,8 @@ class FhirSecurityConfig {
   private static JwtDecoder fhirTokenDecoder(
       SecurityProperties properties,
       ServerUrls urls,
-      ObjectProvider<JWKSource<SecurityContext>> localKeys) {
+      ObjectProvider<JWKSource<SecurityContext>> localKeys,
+      ObjectProvider<RevokedAccessTokens> revokedTokens) {
     return new SupplierJwtDecoder(
         () -> {
           NimbusJwtDecoder decoder;
@@ -167,13 +169,19 @@ class FhirSecurityConfig {
           }
           // The claims are checked by the cache on every request; the decoder checks signatures.
           decoder.setJwtValidator(jwt -> OAuth2TokenValidatorResult.success());
+          RevokedAccessTokens revoked = revokedTokens.getIfAvailable(() -> token -> false);
           return new VerifiedTokenCache(
               decoder,
               new DelegatingOAuth2TokenValidator<>(
                   new JwtTimestampValidator(Duration.ofSeconds(30)),
                   new JwtClaimValidator<>("exp", Objects::nonNull),
                   expected("iss", urls::issuer),
-                  expected("aud", urls::audience)),
+                  expected("aud", urls::audience),
+                  jwt ->
+                      revoked.isRevoked(jwt.getTokenValue())
+                          ? OAuth2TokenValidatorResult.failure(
+                              new OAuth2Error("invalid_token", "The token was revoked", null))
+                          : OAuth2TokenValidatorResult.success()),
               10_000);
         });
   }

@@ -1,6 +1,7 @@
 package health.commonground.smart;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,7 +22,11 @@ class AppController {
   /** Standalone sign-in: one link per registered EHR, as a clinician or as a client. */
   @GetMapping("/launch/start")
   String start(HttpServletRequest request, Model model) {
-    model.addAttribute("ehrs", ehrs.all(request));
+    Optional<String> canonical = ehrs.sameRequestAtOwnBase(request);
+    if (canonical.isPresent()) {
+      return "redirect:" + canonical.get();
+    }
+    model.addAttribute("ehrs", ehrs.all());
     return "smart/index";
   }
 }

@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -41,7 +42,11 @@ class LaunchController {
     if (iss == null || iss.isBlank() || launch == null || launch.isBlank()) {
       throw new SmartLaunchException("An EHR launch needs both iss and launch.");
     }
-    RegisteredEhrs.ResolvedEhr ehr = registered(iss, request);
+    Optional<String> canonical = ehrs.sameRequestAtOwnBase(request);
+    if (canonical.isPresent()) {
+      return "redirect:" + canonical.get();
+    }
+    RegisteredEhrs.ResolvedEhr ehr = registered(iss);
     return "redirect:" + launcher.begin(ehr, LaunchMode.EHR, AppRole.CLINICIAN, launch, request);
   }
 
@@ -51,12 +56,16 @@ class LaunchController {
       @RequestParam(required = false) String iss,
       @RequestParam(required = false) String role,
       HttpServletRequest request) {
+    Optional<String> canonical = ehrs.sameRequestAtOwnBase(request);
+    if (canonical.isPresent()) {
+      return "redirect:" + canonical.get();
+    }
     RegisteredEhrs.ResolvedEhr ehr =
         iss == null || iss.isBlank()
-            ? ehrs.defaultEhr(request)
+            ? ehrs.defaultEhr()
                 .orElseThrow(
                     () -> new SmartLaunchException("No EHR is registered with this app.", 503))
-            : registered(iss, request);
+            : registered(iss);
     return "redirect:"
         + launcher.begin(ehr, LaunchMode.STANDALONE, AppRole.parse(role), null, request);
   }
@@ -99,8 +108,8 @@ class LaunchController {
     return "smart/launch-error";
   }
 
-  private RegisteredEhrs.ResolvedEhr registered(String iss, HttpServletRequest request) {
-    return ehrs.find(iss, request)
+  private RegisteredEhrs.ResolvedEhr registered(String iss) {
+    return ehrs.find(iss)
         .orElseThrow(
             () ->
                 new SmartLaunchException(

@@ -28,6 +28,7 @@ class SmartLauncher {
   private static final Logger log = LoggerFactory.getLogger(SmartLauncher.class);
   private static final String PENDING = SmartLauncher.class.getName() + ".pending";
   private static final int MAX_PENDING = 5;
+  private static final java.time.Duration RECENT = java.time.Duration.ofMinutes(1);
 
   private final RegisteredEhrs ehrs;
   private final SmartDiscovery discovery;
@@ -36,6 +37,9 @@ class SmartLauncher {
   private final SmartProperties properties;
   private final RestClient http;
   private final Clock clock;
+  private final Object[] refreshLocks = new Object[64];
+  private final Map<String, RecentRefresh> recentRefreshes =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   SmartLauncher(
       RegisteredEhrs ehrs,
@@ -51,6 +55,7 @@ class SmartLauncher {
     this.properties = properties;
     this.http = runtime.http();
     this.clock = runtime.clock();
+    java.util.Arrays.setAll(refreshLocks, i -> new Object());
   }
 
   /** Starts a launch and answers the authorization server URL to send the browser to. */
@@ -63,7 +68,7 @@ class SmartLauncher {
     SmartConfiguration configuration = discovery.discover(resolved.iss());
     String state = Pkce.randomToken();
     String verifier = Pkce.newVerifier();
-    String redirectUri = ehrs.appBaseUrl(request) + "/launch/callback";
+    String redirectUri = ehrs.appBaseUrl() + "/launch/callback";
     SmartProperties.Ehr ehr = resolved.ehr();
 
     HttpSession session = request.getSession(true);
@@ -187,8 +192,7 @@ class SmartLauncher {
           ehrs.byName(smart.ehrName())
               .orElseThrow(() -> new SmartLaunchException("The EHR is no longer registered."));
       SmartConfiguration configuration = discovery.discover(smart.iss());
-      smart.refreshed(
-          tokens.refresh(ehr, configuration.tokenEndpoint(), smart.refreshToken()), now);
+      smart.refreshed(refreshOnce(ehr, configuration, smart.refreshToken(), now), now);
       session.setAttribute(SmartSession.ATTRIBUTE, smart);
       log.info("Access token refreshed for a session of {}", smart.ehrName());
       return Optional.of(smart);
@@ -199,6 +203,28 @@ class SmartLauncher {
     }
   }
 
+  /**
+   * One refresh per refresh token. Refresh tokens rotate, and an authorization server that sees a
+   * rotated-out one again withdraws the whole grant (reuse detection); two requests of one session
+   * arriving together near expiry would otherwise both present the same token. The second waits for
+   * the first and takes its answer (within this instance).
+   */
+  TokenResponse refreshOnce(
+      SmartProperties.Ehr ehr, SmartConfiguration configuration, String refreshToken, Instant now) {
+    synchronized (refreshLocks[Math.floorMod(refreshToken.hashCode(), refreshLocks.length)]) {
+      recentRefreshes.values().removeIf(r -> r.at().plus(RECENT).isBefore(now));
+      RecentRefresh done = recentRefreshes.get(refreshToken);
+      if (done != null) {
+        return done.response();
+      }
+      TokenResponse response = tokens.refresh(ehr, configuration.tokenEndpoint(), refreshToken);
+      recentRefreshes.put(refreshToken, new RecentRefresh(response, now));
+      return response;
+    }
+  }
+
+  private record RecentRefresh(TokenResponse response, Instant at) {}
+
   /** Hands the tokens back to the authorization server, where it allows that. */
   void revoke(SmartSession smart) {
     ehrs.byName(smart.ehrName())
@@ -206,13 +232,20 @@ class SmartLauncher {
             ehr -> {
               try {
                 SmartConfiguration configuration = discovery.discover(smart.iss());
-                if (configuration.revocationEndpoint() != null && smart.refreshToken() != null) {
+                if (configuration.revocationEndpoint() == null) {
+                  return;
+                }
+                // The refresh token first (servers withdraw what was issued with it), then the
+                // access token itself, for servers that keep the two apart.
+                if (smart.refreshToken() != null) {
                   tokens.revoke(
                       ehr,
                       configuration.revocationEndpoint(),
                       smart.refreshToken(),
                       "refresh_token");
                 }
+                tokens.revoke(
+                    ehr, configuration.revocationEndpoint(), smart.accessToken(), "access_token");
               } catch (SmartLaunchException e) {
                 log.info("Revocation skipped for {}: {}", smart.ehrName(), e.getMessage());
               }

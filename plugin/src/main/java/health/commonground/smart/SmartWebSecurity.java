@@ -20,13 +20,15 @@ import org.springframework.session.web.http.CookieSerializer;
 import org.springframework.session.web.http.DefaultCookieSerializer;
 
 /**
- * Security of the app's web pages (launch, app screens, static files). The FHIR API and any
- * authorization server have chains of their own; this one matches only its paths.
+ * Security of the app's web pages (home page, launch, app screens, static files). The FHIR API and
+ * any authorization server have chains of their own; this one matches only its paths.
  */
 @Configuration(proxyBeanMethods = false)
 class SmartWebSecurity {
 
   static final String[] PATHS = {
+    "/",
+    "/index.html",
     "/launch",
     "/launch/**",
     "/app",

@@ -45,6 +45,7 @@ class SandboxAuthorizationIT {
   private String practitioner;
   private String patient;
   private String anotherTherapistsClient;
+  private String anotherTherapist;
 
   @BeforeAll
   void seed() {
@@ -64,6 +65,9 @@ class SandboxAuthorizationIT {
     Patient notTheirs = new Patient();
     notTheirs.addName().setFamily("Nakamura").addGiven("Ren");
     anotherTherapistsClient = system.create().resource(notTheirs).execute().getId().getIdPart();
+    Practitioner other = new Practitioner();
+    other.addName().setFamily("Lindqvist");
+    anotherTherapist = system.create().resource(other).execute().getId().getIdPart();
   }
 
   @Test
@@ -269,5 +273,237 @@ class SandboxAuthorizationIT {
       assertThat(page.statusCode()).as(path).isEqualTo(200);
       assertThat(page.body()).as(path).contains("Sandbox").contains("embedded default");
     }
+  }
+
+  // --- EHR launches (POST /sandbox/launches): signed-in clinician, CSRF, bound, one use ---
+
+  @Test
+  void aSignedInClinicianWithTheCsrfTokenMintsALaunchForTheirOwnClient() {
+    SandboxTokens.Response minted =
+        sandbox.signedInAs("Practitioner/" + practitioner).postLaunch(launchOf(patient), true);
+    assertThat(minted.status()).isEqualTo(200);
+    assertThat(minted.body()).containsKey("launch").containsEntry("iss", sandbox.fhirBase());
+    assertThat(((Number) minted.body().get("expires_in")).intValue()).isBetween(60, 600);
+  }
+
+  @Test
+  void nobodyButASignedInClinicianWithTheCsrfTokenMintsALaunch() {
+    assertThat(sandbox.signedInAs(null).postLaunch(launchOf(patient), true).status())
+        .as("not signed in")
+        .isEqualTo(403);
+    assertThat(
+            sandbox.signedInAs("Practitioner/" + practitioner).postLaunch(launchOf(patient), false))
+        .as("no CSRF token")
+        .extracting(SandboxTokens.Response::status)
+        .isEqualTo(403);
+    assertThat(
+            sandbox.signedInAs("Patient/" + patient).postLaunch(launchOf(patient), true).status())
+        .as("a client signed in")
+        .isEqualTo(403);
+    assertThat(
+            sandbox
+                .signedInAs("Practitioner/" + anotherTherapist)
+                .postLaunch(Map.of("patient", patient, "practitioner", practitioner), true)
+                .status())
+        .as("for a launch naming another clinician")
+        .isEqualTo(403);
+  }
+
+  @Test
+  void aLaunchIsOnlyForAClientTheClinicianTreats() {
+    SandboxTokens session = sandbox.signedInAs("Practitioner/" + practitioner);
+    assertThat(session.postLaunch(launchOf(patient), true).status()).isEqualTo(200);
+    assertThat(session.postLaunch(launchOf(anotherTherapistsClient), true).status()).isEqualTo(403);
+  }
+
+  @Test
+  void theEhrLauncherOpensOnlyAChartOfAClientTheClinicianTreats() {
+    Map<String, String> form =
+        Map.of(
+            "practitioner",
+            "Practitioner/" + practitioner,
+            "patient",
+            "Patient/" + patient,
+            "app",
+            "http://127.0.0.1:" + port + "/launch");
+    SandboxTokens.Response launched = sandbox.signedInAs(null).submitLauncher(form);
+    assertThat(launched.status()).isEqualTo(302);
+    assertThat(launched.location())
+        .startsWith("http://127.0.0.1:" + port + "/launch?iss=")
+        .contains("&launch=");
+
+    Map<String, String> notTheirs = new java.util.HashMap<>(form);
+    notTheirs.put("patient", "Patient/" + anotherTherapistsClient);
+    assertThat(sandbox.signedInAs(null).submitLauncher(notTheirs).status()).isEqualTo(403);
+  }
+
+  @Test
+  void aLaunchIsUsedOnceByTheClinicianAndTheAppItWasMadeFor() {
+    String launch = sandbox.mintLaunch(Map.of("patient", patient, "practitioner", practitioner));
+    SandboxTokens.Flow first = ehrLaunchFlow(SandboxTokens.APP_CLIENT, launch);
+    assertThat(first.exchange(first.signInAs("Practitioner/" + practitioner), first.verifier()))
+        .containsEntry("patient", patient);
+
+    SandboxTokens.Flow again = ehrLaunchFlow(SandboxTokens.APP_CLIENT, launch);
+    assertThat(again.authorizeResponse().statusCode()).as("used a second time").isEqualTo(400);
+  }
+
+  @Test
+  void aLaunchMadeForOneAppOrClinicianIsRefusedToAnother() {
+    String forTheApp = sandbox.mintLaunch(Map.of("patient", patient, "practitioner", practitioner));
+    SandboxTokens.Flow otherApp = ehrLaunchFlow(SandboxTokens.PUBLIC_CLIENT, forTheApp);
+    assertThatThrownBy(() -> otherApp.signInAs("Practitioner/" + practitioner))
+        .hasMessageContaining("another app");
+
+    String forOkafor = sandbox.mintLaunch(Map.of("patient", patient, "practitioner", practitioner));
+    SandboxTokens.Flow otherClinician = ehrLaunchFlow(SandboxTokens.APP_CLIENT, forOkafor);
+    assertThatThrownBy(() -> otherClinician.signInAs("Practitioner/" + anotherTherapist))
+        .hasMessageContaining("another clinician");
+  }
+
+  private static Map<String, Object> launchOf(String patientId) {
+    return Map.of("patient", patientId);
+  }
+
+  private SandboxTokens.Flow ehrLaunchFlow(String clientId, String launch) {
+    return sandbox.startAuthorization(
+        clientId, "launch openid fhirUser user/Goal.rs", launch, "S256");
+  }
+
+  // --- Backend client assertions: one use, at most five minutes ---
+
+  @Test
+  void aClientAssertionIsAcceptedOnceAndNeverAgain() {
+    String assertion = sandbox.clientAssertion();
+    assertThat(sandbox.backendTokenResponse("system/Goal.rs", assertion))
+        .containsKey("access_token");
+    assertThat(sandbox.backendTokenResponse("system/Goal.rs", assertion))
+        .containsEntry("error", "invalid_client")
+        .doesNotContainKey("access_token");
+  }
+
+  @Test
+  void aClientAssertionMayLiveFiveMinutesAtMost() {
+    assertThat(
+            sandbox.backendTokenResponse(
+                "system/Goal.rs", sandbox.clientAssertion(java.time.Duration.ofMinutes(4))))
+        .containsKey("access_token");
+    assertThat(
+            sandbox.backendTokenResponse(
+                "system/Goal.rs", sandbox.clientAssertion(java.time.Duration.ofMinutes(6))))
+        .containsEntry("error", "invalid_client");
+    assertThat(
+            sandbox.backendTokenResponse(
+                "system/Goal.rs", sandbox.clientAssertion(java.time.Duration.ofDays(365))))
+        .containsEntry("error", "invalid_client");
+  }
+
+  // --- Refresh rotation, revocation, authorization code reuse ---
+
+  @Test
+  void aRefreshAnswersANewRefreshTokenAndRefusesTheUsedOne() {
+    Map<String, Object> first =
+        sandbox.signInAndAuthorize("Patient/" + patient, "openid patient/Patient.rs", null);
+    String used = (String) first.get("refresh_token");
+    assertThat(used).isNotNull();
+    Map<String, Object> refreshed = sandbox.refresh(used);
+    assertThat(refreshed).containsKey("access_token");
+    String next = (String) refreshed.get("refresh_token");
+    assertThat(next).isNotNull().isNotEqualTo(used);
+
+    assertThat(sandbox.refresh(next)).containsKey("access_token");
+    assertThat(sandbox.refresh(next))
+        .as("used once already")
+        .containsEntry("error", "invalid_grant");
+  }
+
+  @Test
+  void aRotatedOutRefreshTokenPresentedAgainWithdrawsTheWholeGrant() {
+    Map<String, Object> first =
+        sandbox.signInAndAuthorize("Patient/" + patient, "openid patient/Patient.rs", null);
+    String used = (String) first.get("refresh_token");
+    Map<String, Object> refreshed = sandbox.refresh(used);
+    String current = (String) refreshed.get("refresh_token");
+    String access = (String) refreshed.get("access_token");
+    assertThat(sandbox.fhirStatus("Patient/" + patient, access)).isEqualTo(200);
+
+    // The used one again: someone holds a copy. The grant's current tokens go too.
+    assertThat(sandbox.refresh(used)).containsEntry("error", "invalid_grant");
+    assertThat(sandbox.refresh(current)).containsEntry("error", "invalid_grant");
+    assertThat(sandbox.fhirStatus("Patient/" + patient, access)).isEqualTo(401);
+  }
+
+  @Test
+  void aRevokedAccessTokenNoLongerOpensTheFhirApi() {
+    String token = sandbox.userToken("Patient/" + patient, "openid patient/Patient.rs");
+    assertThat(sandbox.fhirStatus("Patient/" + patient, token)).isEqualTo(200);
+    assertThat(sandbox.revoke(token, "access_token")).isEqualTo(200);
+    assertThat(sandbox.fhirStatus("Patient/" + patient, token)).isEqualTo(401);
+  }
+
+  @Test
+  void revokingTheRefreshTokenWithdrawsItsAccessTokenToo() {
+    Map<String, Object> tokens =
+        sandbox.signInAndAuthorize("Patient/" + patient, "openid patient/Patient.rs", null);
+    String access = (String) tokens.get("access_token");
+    assertThat(sandbox.fhirStatus("Patient/" + patient, access)).isEqualTo(200);
+    assertThat(sandbox.revoke((String) tokens.get("refresh_token"), "refresh_token"))
+        .isEqualTo(200);
+    assertThat(sandbox.refresh((String) tokens.get("refresh_token")))
+        .containsEntry("error", "invalid_grant");
+    assertThat(sandbox.fhirStatus("Patient/" + patient, access)).isEqualTo(401);
+  }
+
+  @Test
+  void anAuthorizationCodeUsedTwiceWithdrawsTheTokensIssuedFromIt() {
+    SandboxTokens.Flow flow =
+        sandbox.startAuthorization(
+            SandboxTokens.APP_CLIENT, "openid patient/Patient.rs", null, "S256");
+    String code = flow.signInAs("Patient/" + patient);
+    Map<String, Object> tokens = flow.exchange(code, flow.verifier());
+    String access = (String) tokens.get("access_token");
+    assertThat(sandbox.fhirStatus("Patient/" + patient, access)).isEqualTo(200);
+
+    assertThat(flow.exchange(code, flow.verifier())).containsEntry("error", "invalid_grant");
+    assertThat(sandbox.fhirStatus("Patient/" + patient, access)).isEqualTo(401);
+    assertThat(sandbox.refresh((String) tokens.get("refresh_token")))
+        .containsEntry("error", "invalid_grant");
+  }
+
+  // --- Redirect URIs: exactly as registered ---
+
+  @Test
+  void theRegisteredRedirectUriIsAcceptedAndTheSameOnAnotherLoopbackPortIsNot() throws Exception {
+    HttpResponse<String> registered = authorizeWithRedirect("http://127.0.0.1:" + port);
+    assertThat(registered.statusCode()).isEqualTo(302);
+    assertThat(registered.headers().firstValue("Location").orElse(""))
+        .contains("/sandbox/login")
+        .doesNotContain("error");
+
+    int otherPort = port == 65535 ? port - 1 : port + 1;
+    HttpResponse<String> otherPortAnswer = authorizeWithRedirect("http://127.0.0.1:" + otherPort);
+    assertThat(otherPortAnswer.statusCode()).isEqualTo(400);
+    assertThat(otherPortAnswer.headers().firstValue("Location")).isEmpty();
+    assertThat(authorizeWithRedirect("http://[::1]:" + port).statusCode()).isEqualTo(400);
+  }
+
+  private HttpResponse<String> authorizeWithRedirect(String appBase) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + port
+                            + "/oauth2/authorize?response_type=code&client_id=common-ground"
+                            + "&scope=patient/Goal.rs&state=s&code_challenge="
+                            + "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+                            + "&redirect_uri="
+                            + java.net.URLEncoder.encode(
+                                appBase + "/launch/callback",
+                                java.nio.charset.StandardCharsets.UTF_8)
+                            + "&aud="
+                            + sandbox.fhirBase()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -120,6 +120,11 @@ public final class SandboxTokens {
   }
 
   public Map<String, Object> backendTokenResponse(String scope) {
+    return backendTokenResponse(scope, clientAssertion());
+  }
+
+  /** The token response to a client_credentials request authenticated by the given assertion. */
+  public Map<String, Object> backendTokenResponse(String scope, String assertion) {
     return post(
             "/oauth2/token",
             Map.of(
@@ -130,13 +135,18 @@ public final class SandboxTokens {
                 "client_assertion_type",
                 "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
                 "client_assertion",
-                clientAssertion()),
+                assertion),
             null)
         .body();
   }
 
   /** The signed JWT with which the backend test client authenticates (SMART asymmetric auth). */
   public String clientAssertion() {
+    return clientAssertion(java.time.Duration.ofMinutes(5));
+  }
+
+  /** A backend client assertion with a fresh jti that expires {@code lifetime} from now. */
+  public String clientAssertion(java.time.Duration lifetime) {
     try (InputStream in =
         SandboxTokens.class.getResourceAsStream("/sandbox/backend-client-key.json")) {
       RSAKey key = RSAKey.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -153,7 +163,7 @@ public final class SandboxTokens {
                   .audience(baseUrl + "/oauth2/token")
                   .jwtID(UUID.randomUUID().toString())
                   .issueTime(now)
-                  .expirationTime(new Date(now.getTime() + 300_000))
+                  .expirationTime(new Date(now.getTime() + lifetime.toMillis()))
                   .build());
       jwt.sign(new RSASSASigner(key));
       return jwt.serialize();
@@ -181,20 +191,115 @@ public final class SandboxTokens {
     return (String) response.get("access_token");
   }
 
-  /** Mints an EHR launch at the sandbox's launcher; returns the opaque launch id. */
+  /**
+   * Mints an EHR launch at the sandbox's launcher as the clinician {@code context.practitioner}
+   * (signed in, with the session's CSRF token) for {@code context.client_id} (default: the app's
+   * client); returns the opaque launch id.
+   */
   public String mintLaunch(Map<String, Object> context) {
+    Response response =
+        signedInAs("Practitioner/" + context.get("practitioner")).postLaunch(context, true);
+    if (!(response.body().get("launch") instanceof String launch)) {
+      throw new IllegalStateException("No launch: " + response);
+    }
+    return launch;
+  }
+
+  /**
+   * A browser session of its own at the sandbox, signed in as {@code user} (e.g. {@code
+   * Practitioner/1}) on the sign-in page, or not signed in when null.
+   */
+  public SandboxTokens signedInAs(String user) {
+    SandboxTokens session = new SandboxTokens(baseUrl);
+    if (user != null) {
+      Response signedIn =
+          session.post(
+              "/sandbox/login",
+              Map.of("user", user, "_csrf", csrfIn(session.get("/sandbox/login").body())),
+              null);
+      if (signedIn.status() != 302) {
+        throw new IllegalStateException("Sign-in as " + user + " failed: " + signedIn);
+      }
+    }
+    return session;
+  }
+
+  /**
+   * {@code POST /sandbox/launches} in this session, with the session's CSRF token (header {@code
+   * X-CSRF-TOKEN}) or without; {@code client_id} defaults to the app's client.
+   */
+  @SuppressWarnings("unchecked")
+  public Response postLaunch(Map<String, Object> context, boolean withCsrf) {
+    Map<String, Object> body = new LinkedHashMap<>(context);
+    body.putIfAbsent("client_id", APP_CLIENT);
     try {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/launches"))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+      if (withCsrf) {
+        request.header("X-CSRF-TOKEN", csrfIn(get("/sandbox/launch").body()));
+      }
       HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(baseUrl + "/sandbox/launches"))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(context)))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return (String) JSON.readValue(response.body(), Map.class).get("launch");
-    } catch (IOException | InterruptedException e) {
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      Map<String, Object> answer =
+          response.body().startsWith("{") ? JSON.readValue(response.body(), Map.class) : Map.of();
+      return new Response(response.statusCode(), answer, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Submits the EHR launcher's form ({@code POST /sandbox/launch}) with this session's CSRF token.
+   */
+  public Response submitLauncher(Map<String, String> form) {
+    Map<String, String> withCsrf = new LinkedHashMap<>(form);
+    withCsrf.put("_csrf", csrfIn(get("/sandbox/launch").body()));
+    return post("/sandbox/launch", withCsrf, null);
+  }
+
+  /** A refresh at the token endpoint by the app's confidential client. */
+  public Map<String, Object> refresh(String refreshToken) {
+    return post(
+            "/oauth2/token",
+            Map.of("grant_type", "refresh_token", "refresh_token", refreshToken),
+            appClientBasic())
+        .body();
+  }
+
+  /** Revokes a token at the sandbox's revocation endpoint as the app's confidential client. */
+  public int revoke(String token, String hint) {
+    return post("/oauth2/revoke", Map.of("token", token, "token_type_hint", hint), appClientBasic())
+        .status();
+  }
+
+  /** The status of {@code GET /fhir/<path>} with the token. */
+  public int fhirStatus(String path, String accessToken) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(URI.create(fhirBase() + "/" + path))
+                  .header("Authorization", "Bearer " + accessToken)
+                  .header("Accept", "application/fhir+json")
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String appClientBasic() {
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((APP_CLIENT + ":" + APP_SECRET).getBytes(StandardCharsets.UTF_8));
   }
 
   /**
