@@ -165,18 +165,7 @@ public class ResourceWriter {
         throw new ResourceNotFoundException(
             resource.fhirType() + "/" + id + " does not exist, so If-Match cannot hold");
       }
-      if (!current.get().equals(ifMatchVersion)) {
-        throw new PreconditionFailedException(
-            "If-Match: version "
-                + ifMatchVersion
-                + " of "
-                + resource.fhirType()
-                + "/"
-                + id
-                + " is not current (current is "
-                + current.get()
-                + "); read it again and reapply your change");
-      }
+      requireCurrent(resource.fhirType() + "/" + id, current.get(), ifMatchVersion);
     }
     Resource previous =
         current
@@ -266,23 +255,28 @@ public class ResourceWriter {
     if (current.isEmpty()) {
       throw new ResourceNotFoundException(resource.fhirType() + "/" + id + " does not exist");
     }
-    if (ifMatchVersion != null && !current.get().equals(ifMatchVersion)) {
-      throw new PreconditionFailedException(
-          "If-Match: version "
-              + ifMatchVersion
-              + " of "
-              + resource.fhirType()
-              + "/"
-              + id
-              + " is not current (current is "
-              + current.get()
-              + "); read it again before deleting it");
+    if (ifMatchVersion != null) {
+      requireCurrent(resource.fhirType() + "/" + id, current.get(), ifMatchVersion);
     }
     Resource previous = toResource(store.read(resource.fhirType(), id).orElseThrow());
     WriteBatch batch = new WriteBatch();
     Written written = store(resource, id, previous, Activity.DELETE, access, batch);
     checkReferences(batch);
     return written;
+  }
+
+  /** 412 when an If-Match names a version that is no longer current: nothing is overwritten. */
+  private static void requireCurrent(String reference, long current, long ifMatchVersion) {
+    if (current != ifMatchVersion) {
+      throw new PreconditionFailedException(
+          "If-Match: version "
+              + ifMatchVersion
+              + " of "
+              + reference
+              + " is not current (current is "
+              + current
+              + "); read it again and reapply your change");
+    }
   }
 
   /** What {@code $validate} reports: the type's rules and the profiles, without writing. */
@@ -295,7 +289,9 @@ public class ResourceWriter {
       return (OperationOutcome) e.getOperationOutcome();
     }
     OperationOutcome outcome =
-        (OperationOutcome) validator.validateOrRecall(resource).toOperationOutcome();
+        (OperationOutcome)
+            ProfileValidator.unknownProfilesAsWarnings(validator.validateOrRecall(resource))
+                .toOperationOutcome();
     if (outcome.getIssue().isEmpty()) {
       return OperationOutcomes.information("No issues found");
     }
@@ -306,7 +302,7 @@ public class ResourceWriter {
   private void requireValid(CompletableFuture<ValidationResult> validation) {
     ValidationResult result;
     try {
-      result = validation.join();
+      result = ProfileValidator.unknownProfilesAsWarnings(validation.join());
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }

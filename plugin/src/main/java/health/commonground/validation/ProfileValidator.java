@@ -131,7 +131,7 @@ public class ProfileValidator {
 
   /** Validates without waiting for the warm-up: for the warm-up itself. */
   ValidationResult validateNow(IBaseResource resource) {
-    return unknownProfilesAsWarnings(validator.validateWithResult(resource));
+    return validator.validateWithResult(resource);
   }
 
   /**

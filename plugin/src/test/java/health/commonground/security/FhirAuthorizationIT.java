@@ -476,6 +476,19 @@ class FhirAuthorizationIT {
     HttpResponse<String> treated =
         post("/fhir/Patient", clinician, lucia, "If-None-Exist", "_id=" + clientA);
     assertThat(treated.statusCode()).isEqualTo(200);
+
+    // The log says what the conditional create searched for.
+    IGenericClient auditor = client(sandbox.backendToken("system/AuditEvent.rs"));
+    assertThat(audit(auditor, "subtype=create&agent=Patient/" + clientA))
+        .anySatisfy(
+            e ->
+                assertThat(e.getEntity())
+                    .anySatisfy(
+                        entity ->
+                            assertThat(
+                                    new String(
+                                        entity.getQuery(), java.nio.charset.StandardCharsets.UTF_8))
+                                .isEqualTo("_id=" + goalB)));
   }
 
   @Test
