@@ -136,9 +136,10 @@ public class ProfileValidator {
 
   /**
    * A profile we do not hold (US Core, another IG) is reported, not refused: partners declare their
-   * own profiles, and the resource is still held to base R4 and to every profile we hold.
+   * own profiles, and the resource is still held to base R4 and to every profile we hold. Applied
+   * where a result decides a write or answers $validate; the validator's own messages stay HAPI's.
    */
-  private static ValidationResult unknownProfilesAsWarnings(ValidationResult result) {
+  public static ValidationResult unknownProfilesAsWarnings(ValidationResult result) {
     for (SingleValidationMessage message : result.getMessages()) {
       if (message.getMessageId() != null
           && message.getMessageId().startsWith(UNKNOWN_PROFILE)
