@@ -244,9 +244,6 @@ final class CallerAccess implements ResourceAccess {
     if (Compartments.CONFORMANCE.contains(type) && (permission == 'r' || permission == 's')) {
       return SmartScope.Context.SYSTEM;
     }
-    if ("Provenance".equals(type) && permission != 'r' && permission != 's') {
-      throw forbidden("Provenance is recorded by the server with every write", null);
-    }
     if (AUDIT_EVENT.equals(type)) {
       if (permission != 'r' && permission != 's') {
         throw forbidden("AuditEvents are recorded by the server and cannot be changed", null);

@@ -483,6 +483,7 @@ class FhirAuthorizationIT {
         .anySatisfy(
             e ->
                 assertThat(e.getEntity())
+                    .filteredOn(entity -> entity.getQuery() != null)
                     .anySatisfy(
                         entity ->
                             assertThat(
