@@ -20,6 +20,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.utilities.json.model.JsonObject;
 import org.hl7.fhir.utilities.json.parser.JsonParser;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,6 +37,7 @@ public class ProfileValidator {
   private final CompletableFuture<ValidationChain> warmUp;
   private final ValidShapes shapes = new ValidShapes();
 
+  @Autowired
   public ProfileValidator(FhirContext fhirContext, ImplementationGuide implementationGuide) {
     this(fhirContext, implementationGuide, WARM_UP_ATTEMPTS, attempt -> {});
   }
