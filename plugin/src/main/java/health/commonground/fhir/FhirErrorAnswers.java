@@ -28,13 +28,18 @@ class FhirErrorAnswers {
 
   @Bean
   WebServerFactoryCustomizer<TomcatServletWebServerFactory> fhirErrorReports() {
-    return factory ->
-        factory.addContextCustomizers(
-            context -> {
-              if (context.getParent() instanceof StandardHost host) {
-                host.setErrorReportValveClass(FhirErrorReportValve.class.getName());
-              }
-            });
+    return factory -> {
+      factory.addContextCustomizers(
+          context -> {
+            if (context.getParent() instanceof StandardHost host) {
+              host.setErrorReportValveClass(FhirErrorReportValve.class.getName());
+            }
+          });
+      // Tomcat's own TRACE refusal answers 400 with an empty body before any filter runs. Let
+      // TRACE through to Spring Security's firewall instead, which refuses it on every path (it
+      // is not among the methods the firewall allows): 405 with an OperationOutcome under /fhir.
+      factory.addConnectorCustomizers(connector -> connector.setAllowTrace(true));
+    };
   }
 
   /**

@@ -320,6 +320,9 @@ final class BadInputCorpus {
             405));
     cases.add(
         new BadCase(
+            "TRACE", () -> RawHttp.send(api.base(), "TRACE", "/fhir/Goal/" + id, null), 405));
+    cases.add(
+        new BadCase(
             "DELETE on a type without an id", () -> api.send(api.request("Goal").DELETE()), null));
     cases.add(
         new BadCase("DELETE on the server base", () -> api.send(api.request("").DELETE()), null));

@@ -211,6 +211,19 @@ interface BadInputScenarios extends FhirApiSupport {
     return cases;
   }
 
+  /** TRACE reaches the security firewall (Tomcat lets it through): refused, never echoed. */
+  @Test
+  default void traceIsRefusedEverywhereAndNeverEchoed() {
+    for (String path : List.of("/fhir/metadata", "/", "/launch/start", "/sandbox")) {
+      Response response =
+          RawHttp.send(base(), "TRACE", path, null, "X-Echo-Check", "secret-header-value");
+      assertThat(response.status())
+          .as("TRACE %s answered %s", path, response.body())
+          .isIn(400, 405);
+      assertThat(response.body()).as(path).doesNotContain("secret-header-value");
+    }
+  }
+
   @Test
   default void injectionLikeSearchValuesMatchNothingAndLeakNothing() {
     create(clientGoal(newPatient().getIdElement()));
