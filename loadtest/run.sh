@@ -9,6 +9,7 @@
 #   JAVA_OPTS="-Xmx256m" loadtest/run.sh  # other server JVM flags
 #   loadtest/run.sh --reads 20000         # extra arguments go to the driver (see --help)
 #   CDS=0 loadtest/run.sh                 # start from the plain jar, without the AppCDS archive
+#   DRIVER=editors loadtest/run.sh --minutes 3  # 50 editors on 20 Goals with If-Match (lost updates)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -145,8 +146,15 @@ echo "Ready: /fhir/metadata answered $ready_ms ms after launch (target <= 15000 
   "$(cpu_ms) ms of CPU; RSS $(($(rss_kb VmRSS) / 1024)) MB; load average $(cut -d' ' -f1 /proc/loadavg)"
 
 status=0
-java -jar "$driver_jar" --base "$base" --goals "$GOALS" --threads "$THREADS" \
-  --server-pid "$server_pid" --key "$key" "$@" || status=$?
+if [ "${DRIVER:-load}" = editors ]; then
+  # Concurrent editors with If-Match on the same Goals (ConcurrentEditors; --minutes, --editors,
+  # --goals).
+  java -jar "$driver_jar" --editors-benchmark --base "$base" --server-pid "$server_pid" \
+    --key "$key" "$@" || status=$?
+else
+  java -jar "$driver_jar" --base "$base" --goals "$GOALS" --threads "$THREADS" \
+    --server-pid "$server_pid" --key "$key" "$@" || status=$?
+fi
 
 echo
 echo "Resident memory after the run: VmRSS $(($(rss_kb VmRSS) / 1024)) MB (target <= 600 MB)," \

@@ -62,6 +62,10 @@ public final class LoadDriver {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--editors-benchmark")) {
+      ConcurrentEditors.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     Options options = Options.parse(args);
     if (options == null) {
       System.exit(2);

@@ -1,5 +1,6 @@
 package health.commonground.fhir;
 
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,6 +35,11 @@ final class QueryStrings {
   }
 
   private static String decode(String value) {
-    return URLDecoder.decode(value, StandardCharsets.UTF_8);
+    try {
+      return URLDecoder.decode(value, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException(
+          "'" + value + "' is not valid in a query string: a % must be followed by two hex digits");
+    }
   }
 }

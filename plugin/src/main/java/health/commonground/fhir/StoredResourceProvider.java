@@ -95,9 +95,9 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
     ResourceWriter.checkId(id.getIdPart());
     StoredVersion stored;
     if (id.hasVersionIdPart()) {
-      if (!id.isVersionIdPartValidLong()) {
+      if (!id.isVersionIdPartValidLong() || id.getVersionIdPart().length() > 18) {
         throw new InvalidRequestException(
-            "Version '" + id.getVersionIdPart() + "' is not a number");
+            "Version '" + id.getVersionIdPart() + "' is not a version number");
       }
       stored =
           store
@@ -320,7 +320,12 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
   public MethodOutcome validate(@ResourceParam IBaseResource resource, RequestDetails request) {
     if (!type.isInstance(resource)) {
       throw new InvalidRequestException(
-          "$validate on " + typeName + " needs a " + typeName + ", not a " + resource.fhirType());
+          "$validate on "
+              + typeName
+              + " needs a "
+              + typeName
+              + ", not "
+              + (resource == null ? "nothing" : "a " + resource.fhirType()));
     }
     MethodOutcome outcome = new MethodOutcome();
     outcome.setOperationOutcome(
@@ -329,7 +334,7 @@ public class StoredResourceProvider<T extends Resource> implements IResourceProv
   }
 
   private static Long ifMatchVersion(IdType id) {
-    if (!id.isVersionIdPartValidLong()) {
+    if (!id.isVersionIdPartValidLong() || id.getVersionIdPart().length() > 18) {
       throw new InvalidRequestException(
           "If-Match must be a version ETag such as W/\"3\", not '" + id.getVersionIdPart() + "'");
     }

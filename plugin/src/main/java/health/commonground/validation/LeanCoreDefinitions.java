@@ -2,6 +2,8 @@ package health.commonground.validation;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import java.lang.reflect.Constructor;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -20,12 +22,22 @@ import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.ValueSet;
 
 /**
- * The core FHIR R4 definitions (HAPI's {@link DefaultProfileValidationSupport}), held as lean as
- * validation allows: without the documentation it never reads, with repeated texts shared, and
- * without the R4 snapshots once the core validator has its R5 copies.
+ * The core FHIR R4 definitions, a copy of this validation chain's own, held as lean as validation
+ * allows: without the documentation it never reads, with repeated texts shared, and without the R4
+ * snapshots once the core validator has its R5 copies.
  *
- * <p>Why: the core definitions are most of the server's live heap, and the core validator holds an
- * R5 conversion of each next to the R4 original.
+ * <p>Why a copy of its own: HAPI's {@link DefaultProfileValidationSupport} keeps one set of loaded
+ * definitions per process, shared by every chain, and validation changes them: the core validator
+ * hangs its R5 conversion on each, snapshot generation rewrites the type of {@code Resource.id} in
+ * the R5 base it derives from, and we strip and release them. Two chains warming at once in one JVM
+ * (test classes, or a retried warm-up) then changed definitions the other was reading, and snapshot
+ * generation failed ("HAPI-0707" from a NoSuchElementException in {@code
+ * ProfileUtilities.fixTypeOfResourceId}). With a copy per chain, everything a chain changes is its
+ * own, changed by its warm-up before any request validates with it. The server builds one chain, so
+ * this costs no memory there; HAPI's shared set is never loaded by us.
+ *
+ * <p>Why so lean: the core definitions are most of the server's live heap, and the core validator
+ * holds an R5 conversion of each next to the R4 original.
  *
  * <ul>
  *   <li>Stripped before anything converts them, so both copies shrink: narratives, mappings, the
@@ -41,12 +53,19 @@ import org.hl7.fhir.r4.model.ValueSet;
  *
  * <p>{@code LeanCoreDefinitionsTest} proves the messages equal those of plain HAPI on complete
  * definitions.
- *
- * <p>HAPI keeps the loaded definitions once per process, shared by every {@link
- * DefaultProfileValidationSupport}; they are changed there, in place: stripped all at the first
- * lookup (the start-up warm-up), before anyone converts or reads them.
  */
-final class LeanCoreDefinitions extends DefaultProfileValidationSupport {
+final class LeanCoreDefinitions implements IValidationSupport {
+
+  /**
+   * HAPI's loader of the bundled R4 definitions (8.8.0), the one {@link
+   * DefaultProfileValidationSupport} keeps a single shared instance of; package-private there, so
+   * built by reflection.
+   */
+  private static final String HAPI_LOADER =
+      "ca.uhn.fhir.context.support.DefaultProfileValidationSupportBundleStrategy";
+
+  /** The package HAPI names as the source of the R4 core definitions. */
+  private static final String R4_CORE_PACKAGE = "hl7.fhir.r4.core";
 
   /** Any code system URL: the first terminology lookup loads all core terminology. */
   private static final String ANY_CODE_SYSTEM = "http://hl7.org/fhir/administrative-gender";
@@ -58,46 +77,80 @@ final class LeanCoreDefinitions extends DefaultProfileValidationSupport {
   private static final String CONVERTED =
       WorkerContextValidationSupportAdapter.class.getName() + "_TO_CANONICAL_USERDATA_KEY";
 
+  private final FhirContext fhirContext;
+  private final IValidationSupport loaded;
   private volatile boolean stripped;
 
   LeanCoreDefinitions(FhirContext fhirContext) {
-    super(fhirContext);
+    this.fhirContext = fhirContext;
+    this.loaded = ownLoader(fhirContext);
+  }
+
+  private static IValidationSupport ownLoader(FhirContext fhirContext) {
+    try {
+      Constructor<?> constructor =
+          Class.forName(HAPI_LOADER).getDeclaredConstructor(FhirContext.class);
+      constructor.setAccessible(true);
+      return (IValidationSupport) constructor.newInstance(fhirContext);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException(
+          "Cannot load a copy of the core FHIR definitions of our own: HAPI's "
+              + HAPI_LOADER
+              + " is not as in HAPI 8.8.0",
+          e);
+    }
+  }
+
+  @Override
+  public FhirContext getFhirContext() {
+    return fhirContext;
+  }
+
+  @Override
+  public String getName() {
+    return "Common Ground core definitions (R4)";
   }
 
   @Override
   public List<IBaseResource> fetchAllConformanceResources() {
     stripOnce();
-    return super.fetchAllConformanceResources();
+    return loaded.fetchAllConformanceResources();
   }
 
   @Override
   public <T extends IBaseResource> List<T> fetchAllStructureDefinitions() {
     stripOnce();
-    return super.fetchAllStructureDefinitions();
+    return loaded.fetchAllStructureDefinitions();
   }
 
   @Override
   public <T extends IBaseResource> List<T> fetchAllNonBaseStructureDefinitions() {
     stripOnce();
-    return super.fetchAllNonBaseStructureDefinitions();
+    return loaded.fetchAllNonBaseStructureDefinitions();
+  }
+
+  @Override
+  public <T extends IBaseResource> List<T> fetchAllSearchParameters() {
+    stripOnce();
+    return loaded.fetchAllSearchParameters();
   }
 
   @Override
   public IBaseResource fetchCodeSystem(String system) {
     stripOnce();
-    return super.fetchCodeSystem(system);
+    return loaded.fetchCodeSystem(system);
   }
 
   @Override
   public IBaseResource fetchStructureDefinition(String url) {
     stripOnce();
-    return super.fetchStructureDefinition(url);
+    return loaded.fetchStructureDefinition(url);
   }
 
   @Override
   public IBaseResource fetchValueSet(String url) {
     stripOnce();
-    return super.fetchValueSet(url);
+    return loaded.fetchValueSet(url);
   }
 
   /**
@@ -109,7 +162,7 @@ final class LeanCoreDefinitions extends DefaultProfileValidationSupport {
    */
   int releaseConvertedSnapshots() {
     int released = 0;
-    for (IBaseResource resource : super.fetchAllStructureDefinitions()) {
+    for (IBaseResource resource : loaded.fetchAllStructureDefinitions()) {
       synchronized (resource) {
         StructureDefinition definition = (StructureDefinition) resource;
         if (definition.getUserData(CONVERTED) != null && definition.hasSnapshot()) {
@@ -128,12 +181,16 @@ final class LeanCoreDefinitions extends DefaultProfileValidationSupport {
     synchronized (this) {
       if (!stripped) {
         // Loads both halves (HAPI loads structure definitions and terminology separately).
-        super.fetchAllStructureDefinitions();
-        super.fetchCodeSystem(ANY_CODE_SYSTEM);
+        loaded.fetchAllStructureDefinitions();
+        loaded.fetchCodeSystem(ANY_CODE_SYSTEM);
         Set<IBaseResource> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Map<String, String> texts = new HashMap<>();
-        for (IBaseResource resource : super.fetchAllConformanceResources()) {
+        for (IBaseResource resource : loaded.fetchAllConformanceResources()) {
           if (seen.add(resource)) {
+            // As HAPI's shared loader marks what it hands out; set once here, never again while
+            // other threads read.
+            resource.setUserData(
+                DefaultProfileValidationSupport.SOURCE_PACKAGE_ID, R4_CORE_PACKAGE);
             strip(resource);
             // Terminology shares far less (4 MB for twice the time).
             if (resource instanceof StructureDefinition definition) {

@@ -15,21 +15,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import java.util.function.IntConsumer;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.utilities.json.model.JsonObject;
 import org.hl7.fhir.utilities.json.parser.JsonParser;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Validates resources against base R4 and the profiles they declare, with one validation chain
- * (core definitions, our implementation guide, in-memory terminology) built once and warmed at
- * start-up by {@link ValidationWarmUp}. Thread-safe.
+ * ({@link ValidationChain}) built and warmed at start-up by {@link ValidationWarmUp}. Thread-safe.
  */
 @Component
 public class ProfileValidator {
@@ -37,34 +33,36 @@ public class ProfileValidator {
   /** The core validator's message id for a declared profile it cannot find. */
   private static final String UNKNOWN_PROFILE = "Validation_VAL_Profile_Unknown";
 
+  /** Warm-ups tried, each on a freshly built chain, before the start-up is given up. */
+  static final int WARM_UP_ATTEMPTS = 3;
+
   private final FhirContext fhirContext;
-  private final LeanCoreDefinitions coreDefinitions;
-  private final ValidationSupportChain chain;
-  private final ReusingInstanceValidator instanceValidator;
-  private final FhirValidator validator;
-  private final CompletableFuture<Void> warmUp;
+  private final CompletableFuture<ValidationChain> warmUp;
   private final ValidShapes shapes = new ValidShapes();
 
+  @Autowired
   public ProfileValidator(FhirContext fhirContext, ImplementationGuide implementationGuide) {
+    this(fhirContext, implementationGuide, WARM_UP_ATTEMPTS, attempt -> {});
+  }
+
+  /**
+   * @param beforeAttempt called on the warm-up thread before each attempt (numbered from 1), in a
+   *     freshly built chain; what it throws fails that attempt, as tests need
+   */
+  ProfileValidator(
+      FhirContext fhirContext,
+      ImplementationGuide implementationGuide,
+      int attempts,
+      IntConsumer beforeAttempt) {
     this.fhirContext = fhirContext;
-    PrePopulatedValidationSupport ours = new PrePopulatedValidationSupport(fhirContext);
-    implementationGuide.conformanceResources().forEach(ours::addResource);
-    this.coreDefinitions = new LeanCoreDefinitions(fhirContext);
-    this.chain =
-        new ValidationSupportChain(
-            coreDefinitions,
-            ours,
-            new SnapshotGeneratingValidationSupport(fhirContext),
-            new InMemoryTerminologyServerValidationSupport(fhirContext),
-            new CommonCodeSystemsTerminologyService(fhirContext));
-    // Idle core validators kept: enough for every core to validate at once, with headroom. A core
-    // validator is rebuilt (~15 ms) every 1000 calls, which bounds what it accumulates.
-    this.instanceValidator =
-        new ReusingInstanceValidator(chain, 2 * Runtime.getRuntime().availableProcessors(), 1000);
-    this.validator = newValidator(fhirContext, instanceValidator);
-    // Last: the warm-up thread may only see a fully built validator. Starting it here, not when
-    // the rest of the application is up, lets it overlap with the rest of the start-up.
-    this.warmUp = ValidationWarmUp.startInBackground(this);
+    // Building the chain (~1 s) and warming it happen on the warm-up thread, alongside the rest of
+    // the start-up.
+    this.warmUp =
+        ValidationWarmUp.startInBackground(
+            fhirContext,
+            () -> ValidationChain.build(fhirContext, implementationGuide),
+            attempts,
+            beforeAttempt);
   }
 
   /**
@@ -76,10 +74,7 @@ public class ProfileValidator {
    * ConcurrentModificationException, and as a snapshot asked for before it was generated).
    */
   public ValidationResult validate(IBaseResource resource) {
-    if (!warmUp.isDone()) {
-      awaitWarmUp();
-    }
-    return validateNow(resource);
+    return awaitWarmUp().validate(resource);
   }
 
   /**
@@ -129,11 +124,6 @@ public class ProfileValidator {
     return placed;
   }
 
-  /** Validates without waiting for the warm-up: for the warm-up itself. */
-  ValidationResult validateNow(IBaseResource resource) {
-    return validator.validateWithResult(resource);
-  }
-
   /**
    * A profile we do not hold (US Core, another IG) is reported, not refused: partners declare their
    * own profiles, and the resource is still held to base R4 and to every profile we hold. Applied
@@ -155,9 +145,9 @@ public class ProfileValidator {
   }
 
   /** Blocks until the start-up warm-up has finished; rethrows its failure. */
-  void awaitWarmUp() {
+  ValidationChain awaitWarmUp() {
     try {
-      warmUp.join();
+      return warmUp.join();
     } catch (CompletionException e) {
       throw new IllegalStateException("The validation chain could not be warmed", e.getCause());
     }
@@ -168,13 +158,7 @@ public class ProfileValidator {
    * warm, as {@link #validate} uses it.
    */
   IValidationSupport validationSupport() {
-    awaitWarmUp();
-    return chain;
-  }
-
-  /** Once warm: the core validator reads only its R5 copies of the core definitions. */
-  int releaseConvertedSnapshots() {
-    return coreDefinitions.releaseConvertedSnapshots();
+    return awaitWarmUp().support();
   }
 
   public FhirContext fhirContext() {
@@ -191,7 +175,7 @@ public class ProfileValidator {
   }
 
   int coreValidatorsBuilt() {
-    return instanceValidator.coreValidatorsBuilt();
+    return awaitWarmUp().coreValidatorsBuilt();
   }
 
   /** A FhirValidator set up as ours is (no XSD or Schematron), around the given module. */

@@ -109,6 +109,11 @@ final class ReusingInstanceValidator extends FhirInstanceValidator {
     }
   }
 
+  /** The core validators' view of the chain, shared by all of them. */
+  IWorkerContext workerContext() {
+    return workerContext;
+  }
+
   /** Core validators built so far (for tests and the benchmark). */
   int coreValidatorsBuilt() {
     return built.get();

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Goal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +23,16 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
 
 /**
- * Warms the validation chain at start-up by validating one published example Goal of each profile
- * (client, therapist, shared goal), so the first request is not the one that loads the core
- * definitions, generates snapshots and compiles the invariants.
+ * Builds and warms the validation chain at start-up by validating one published example Goal of
+ * each profile (client, therapist, shared goal), so the first request is not the one that loads the
+ * core definitions, generates snapshots and compiles the invariants.
  *
  * <p>The warm-up starts on its own thread as soon as the {@link ProfileValidator} exists, alongside
  * the rest of the start-up; this runner holds the application back from reporting ready (Spring
- * runs runners before it does) until the warm-up has finished.
+ * runs runners before it does, and readiness stays "refusing traffic" until then) until the warm-up
+ * has finished. A failed attempt is retried on a freshly built chain; when every attempt failed,
+ * this runner fails the start-up, so the process exits and its supervisor starts it again, instead
+ * of serving without a validator.
  */
 @Component
 class ValidationWarmUp implements ApplicationRunner {
@@ -45,13 +50,45 @@ class ValidationWarmUp implements ApplicationRunner {
 
   @Override
   public void run(ApplicationArguments args) {
-    validator.awaitWarmUp();
+    try {
+      validator.awaitWarmUp();
+    } catch (IllegalStateException e) {
+      log.error("Start-up given up: the validation chain could not be warmed", e);
+      throw e;
+    }
   }
 
-  /** Validates one example Goal of each profile on a thread of its own. */
-  static CompletableFuture<Void> startInBackground(ProfileValidator validator) {
-    return CompletableFuture.runAsync(
-        () -> warmUp(validator, exampleGoalPerProfile(validator.fhirContext())),
+  /**
+   * On a thread of its own: builds a chain and validates one example Goal of each profile with it,
+   * up to {@code attempts} times, each on a new chain, until one attempt succeeds.
+   */
+  static CompletableFuture<ValidationChain> startInBackground(
+      FhirContext fhirContext,
+      Supplier<ValidationChain> build,
+      int attempts,
+      IntConsumer beforeAttempt) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          List<Goal> goals = exampleGoalPerProfile(fhirContext);
+          RuntimeException failure = null;
+          for (int attempt = 1; attempt <= attempts; attempt++) {
+            try {
+              ValidationChain chain = build.get();
+              beforeAttempt.accept(attempt);
+              warmUp(chain, goals);
+              return chain;
+            } catch (RuntimeException e) {
+              log.warn(
+                  "Warming the validation chain failed (attempt {} of {})", attempt, attempts, e);
+              if (failure == null) {
+                failure = e;
+              } else {
+                failure.addSuppressed(e);
+              }
+            }
+          }
+          throw failure;
+        },
         task -> {
           Thread thread = new Thread(task, "validation-warm-up");
           thread.setDaemon(true);
@@ -59,10 +96,11 @@ class ValidationWarmUp implements ApplicationRunner {
         });
   }
 
-  private static void warmUp(ProfileValidator validator, List<Goal> goals) {
+  private static void warmUp(ValidationChain chain, List<Goal> goals) {
     long start = System.nanoTime();
+    int profiles = chain.prepareProfiles();
     for (Goal goal : goals) {
-      ValidationResult result = validator.validateNow(goal);
+      ValidationResult result = chain.validate(goal);
       if (ProfileValidator.hasErrors(result)) {
         log.warn(
             "Example {} does not validate against its profile: {}",
@@ -70,9 +108,11 @@ class ValidationWarmUp implements ApplicationRunner {
             result.getMessages());
       }
     }
-    int released = validator.releaseConvertedSnapshots();
+    int released = chain.releaseConvertedSnapshots();
     log.info(
-        "Validation chain warmed with {} example Goals in {} ms; {} R4 core snapshots released",
+        "Validation chain warmed with {} profiles and {} example Goals in {} ms; {} R4 core"
+            + " snapshots released",
+        profiles,
         goals.size(),
         (System.nanoTime() - start) / 1_000_000,
         released);

@@ -9,6 +9,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.flywaydb.core.Flyway;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Reference;
@@ -24,6 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class AuditTrailTest {
 
   private JdbcTemplate jdbc;
+  private TransactionTemplate transactions;
   private AuditTrail trail;
 
   @BeforeEach
@@ -37,10 +40,8 @@ class AuditTrailTest {
             "");
     Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
     jdbc = new JdbcTemplate(dataSource);
-    trail =
-        new AuditTrail(
-            new AuditLog(FhirContext.forR4Cached(), jdbc),
-            new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+    transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    trail = new AuditTrail(new AuditLog(FhirContext.forR4Cached(), jdbc), transactions);
   }
 
   @AfterEach
@@ -99,6 +100,61 @@ class AuditTrailTest {
     trail.flush();
 
     assertThat(count("audit_event_gone")).isZero();
+    assertThat(trail.lost()).isEqualTo(1);
+  }
+
+  @Test
+  void underASlowDatabaseTheQueueStaysBoundedAndEveryEventIsStoredOrCounted() throws Exception {
+    trail.stop();
+    AtomicInteger slowInserts = new AtomicInteger();
+    AuditLog slow =
+        new AuditLog(FhirContext.forR4Cached(), jdbc) {
+          @Override
+          void insert(List<AuditEvent> events) {
+            slowInserts.incrementAndGet();
+            try {
+              Thread.sleep(20);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            super.insert(events);
+          }
+        };
+    int bound = 20;
+    trail = new AuditTrail(slow, transactions, bound);
+    ExecutorService requests = Executors.newFixedThreadPool(4);
+    AtomicInteger largestQueue = new AtomicInteger();
+    List<Future<?>> done = new ArrayList<>();
+    for (int thread = 0; thread < 4; thread++) {
+      done.add(
+          requests.submit(
+              () -> {
+                for (int i = 0; i < 100; i++) {
+                  trail.add(event("Patient/slow"));
+                  largestQueue.accumulateAndGet(trail.waiting(), Math::max);
+                }
+              }));
+    }
+    for (Future<?> f : done) {
+      f.get(2, TimeUnit.MINUTES);
+    }
+    requests.shutdown();
+    trail.flush();
+    // Then the database goes away for a while: what is added then cannot be stored.
+    jdbc.execute("alter table audit_event rename to audit_event_away");
+    for (int i = 0; i < 7; i++) {
+      trail.add(event("Patient/away"));
+    }
+    trail.flush();
+    jdbc.execute("alter table audit_event_away rename to audit_event");
+    trail.add(event("Patient/back"));
+    trail.flush();
+
+    assertThat(largestQueue.get()).isLessThanOrEqualTo(bound);
+    assertThat(slowInserts.get()).as("batches").isGreaterThan(1);
+    assertThat(count("audit_event")).isEqualTo(401);
+    assertThat(trail.stored()).isEqualTo(401);
+    assertThat(trail.lost()).isEqualTo(7);
   }
 
   private int count(String table) {

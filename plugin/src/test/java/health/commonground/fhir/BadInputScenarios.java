@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Bad input of every kind gets a 4xx with an OperationOutcome, never a 5xx, and leaves the store as
- * it was. The cases are the files in {@code fixtures/bad-input/} plus requests built here.
+ * it was. The cases are the files in {@code fixtures/bad-input/}, requests built here and the
+ * classes of hostile requests in {@link BadInputCorpus}.
  */
 interface BadInputScenarios extends FhirApiSupport {
 
@@ -50,6 +51,7 @@ interface BadInputScenarios extends FhirApiSupport {
             "otherGoal", FhirApiSupport.relative(goal.getIdElement()));
     List<BadCase> cases = new ArrayList<>(fileCases(values));
     cases.addAll(generatedCases(goal, values));
+    cases.addAll(BadInputCorpus.cases(this, goal, values));
     return cases.stream()
         .map(
             c ->
@@ -207,6 +209,19 @@ interface BadInputScenarios extends FhirApiSupport {
                             HttpRequest.BodyPublishers.ofString(
                                 "[{\"op\":\"replace\",\"path\":\"/lifecycleStatus\",\"value\":\"cancelled\"}]")))));
     return cases;
+  }
+
+  /** TRACE reaches the security firewall (Tomcat lets it through): refused, never echoed. */
+  @Test
+  default void traceIsRefusedEverywhereAndNeverEchoed() {
+    for (String path : List.of("/fhir/metadata", "/", "/launch/start", "/sandbox")) {
+      Response response =
+          RawHttp.send(base(), "TRACE", path, null, "X-Echo-Check", "secret-header-value");
+      assertThat(response.status())
+          .as("TRACE %s answered %s", path, response.body())
+          .isIn(400, 405);
+      assertThat(response.body()).as(path).doesNotContain("secret-header-value");
+    }
   }
 
   @Test

@@ -67,9 +67,7 @@ class LeanCoreDefinitionsTest {
     }
     otherResources = storedTypes();
 
-    // HAPI keeps the core definitions once per process; start from freshly loaded, complete ones
-    // (another test may have built a stripping validator in this JVM).
-    new DefaultProfileValidationSupport(fhirContext).flush();
+    // HAPI's own, shared core definitions: ours never strips or changes them (it loads its own).
     IValidationSupport complete = completeChain();
     FhirValidator plain =
         ProfileValidator.newValidator(fhirContext, new FhirInstanceValidator(complete));
@@ -80,8 +78,6 @@ class LeanCoreDefinitionsTest {
         (name, json) -> expected.put(name, GoalSamples.describe(plain.validateWithResult(json))));
     completePatient = (StructureDefinition) complete.fetchStructureDefinition(PATIENT);
 
-    // Ours strips what it loads: make it load its own copies, not the ones validated above.
-    new DefaultProfileValidationSupport(fhirContext).flush();
     ours = GoalSamples.profileValidator();
     ours.awaitWarmUp();
   }
