@@ -205,6 +205,11 @@ class PostgresRestartIT implements FhirApiSupport {
   }
 
   @Override
+  public String auditorToken() {
+    return tokens.backendToken("system/AuditEvent.rs");
+  }
+
+  @Override
   public HttpClient http() {
     return HTTP;
   }
