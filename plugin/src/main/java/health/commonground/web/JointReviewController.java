@@ -541,10 +541,11 @@ class JointReviewController {
   // --- plumbing --------------------------------------------------------------------------------
 
   private String board(Viewer viewer, String patient, Model model) {
-    viewers.requireAccess(viewer, patient);
+    // A client the EHR knows and this record does not yet: say so (the launch still stands).
     if (!reader.patientKnown(patient)) {
       return page(model, viewer, "review/unknown-client", null);
     }
+    viewers.requireAccess(viewer, patient);
     model.addAttribute("board", reader.read(patient, viewer.access(), Instant.now()));
     return page(
         model, viewer, viewer.isClinician() ? "review/clinician" : "review/client", patient);
