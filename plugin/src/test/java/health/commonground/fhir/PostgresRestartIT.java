@@ -34,6 +34,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * PostgreSQL restarts while 20 clients write: every write acknowledged with a 2xx, before, during
@@ -50,6 +51,12 @@ import org.springframework.test.context.DynamicPropertySource;
       "spring.datasource.hikari.connection-timeout=2000"
     })
 @ActiveProfiles("postgres")
+// The tokens come from the sandbox, which the postgres profile allows only as a declared demo.
+@TestPropertySource(
+    properties = {
+      "commonground.sandbox.enabled=true",
+      "commonground.sandbox.allow-non-local-demo=true"
+    })
 class PostgresRestartIT implements FhirApiSupport {
 
   private static final int CLIENTS = 20;
