@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
@@ -13,6 +14,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
@@ -39,6 +41,12 @@ class StorageFailures implements FhirInterceptor {
    * H2's codes (its SQLState) for a database that cannot read or write its files: I/O errors (a
    * full disk), read-only, closed, called while shutting down.
    */
+  /**
+   * Lock contention: serialization failure and deadlock (40001, 40P01), PostgreSQL's lock not
+   * available (55P03), H2's lock timeout (HYT00).
+   */
+  private static final Set<String> LOCK_STATES = Set.of("40001", "40P01", "55P03", "HYT00");
+
   private static final Set<String> H2_STORAGE_STATES =
       Set.of("90028", "90031", "90097", "90098", "90121");
 
@@ -47,6 +55,15 @@ class StorageFailures implements FhirInterceptor {
     if (failure instanceof BaseServerResponseException answered
         && answered.getStatusCode() != 500) {
       return null;
+    }
+    if (isLockContention(failure)) {
+      // Another request held the same rows longer than the lock wait: nothing was written, and the
+      // client can read the resource again and retry, as after any concurrent edit.
+      String message =
+          "Another request was changing the same resource at the same moment; this request was"
+              + " not completed. Read the resource again and retry.";
+      return new ResourceVersionConflictException(
+          message, null, OperationOutcomes.error(IssueType.CONFLICT, message, null));
     }
     if (!isStorageUnavailable(failure)) {
       return null;
@@ -57,6 +74,23 @@ class StorageFailures implements FhirInterceptor {
         request.getCompleteUrl(),
         rootMessage(failure));
     return new StorageUnavailable();
+  }
+
+  /** A lock wait that ran out or a deadlock: contention between requests, not storage trouble. */
+  static boolean isLockContention(Throwable failure) {
+    int depth = 0;
+    for (Throwable cause = failure; cause != null && depth < 20; cause = cause.getCause()) {
+      depth++;
+      if (cause instanceof PessimisticLockingFailureException) {
+        return true;
+      }
+      if (cause instanceof SQLException sql
+          && sql.getSQLState() != null
+          && LOCK_STATES.contains(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean isStorageUnavailable(Throwable failure) {

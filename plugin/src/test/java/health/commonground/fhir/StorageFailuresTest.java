@@ -43,6 +43,26 @@ class StorageFailuresTest {
   }
 
   @Test
+  void aLockWaitThatRunsOutIsAConflictToRetryNotAServerError() {
+    for (Throwable failure :
+        new Throwable[] {
+          new InternalErrorException(
+              "x",
+              new org.springframework.dao.CannotAcquireLockException(
+                  "lock", new SQLException("Timeout trying to lock table", "HYT00"))),
+          new InternalErrorException("x", new SQLException("deadlock detected", "40P01")),
+          new InternalErrorException("x", new SQLException("lock not available", "55P03"))
+        }) {
+      BaseServerResponseException answer = failures.storageUnavailable(request(), failure);
+      assertThat(answer).as(failure.toString()).isNotNull();
+      assertThat(answer.getStatusCode()).isEqualTo(409);
+      OperationOutcome outcome = (OperationOutcome) answer.getOperationOutcome();
+      assertThat(outcome.getIssueFirstRep().getCode())
+          .isEqualTo(OperationOutcome.IssueType.CONFLICT);
+    }
+  }
+
+  @Test
   void otherFailuresAreLeftAsTheyAre() {
     assertThat(
             failures.storageUnavailable(
